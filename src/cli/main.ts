@@ -1,0 +1,32 @@
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../core/errors.ts';
+import { registerCoreCommands } from './commands.ts';
+import { registerReproduceCommand } from './reproduce.ts';
+
+/**
+ * `mec`: the command line. Exit codes: 0 success, 1 a failed check (e.g. `verify` found a
+ * violation) or an internal error, 2 bad input (the message names the field).
+ */
+const program = new Command('mec')
+  .description('mec-offload: plan where mobile-edge-computing work runs, and how resources are shared.')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerCoreCommands(program);
+registerReproduceCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // help and version end with exit code 0; usage errors are bad input
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
+  if (err instanceof InputError) {
+    process.stderr.write(`mec: error: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`mec: internal error: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+}
+

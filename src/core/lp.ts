@@ -1,0 +1,106 @@
+import loadHighs from 'highs';
+
+/**
+ * The one door to HiGHS (WASM) for every LP and MILP in the project. Models are built from
+ * sparse rows and always disposed (`withModel`), since WASM memory is not garbage collected.
+ * HiGHS is loaded once at import, so solvers stay synchronous.
+ */
+const highs = await loadHighs();
+
+export const INF = Infinity;
+
+export interface LinearRow {
+  lower: number;
+  upper: number;
+  /** Pairs of (column index, coefficient). */
+  entries: ReadonlyArray<readonly [number, number]>;
+}
+
+export interface LinearProgram {
+  numCols: number;
+  cost: ArrayLike<number>;
+  lower: ArrayLike<number>;
+  upper: ArrayLike<number>;
+  rows: readonly LinearRow[];
+  /** Columns restricted to integers (a MILP when any is true). */
+  integer?: readonly boolean[];
+  sense?: 'minimize' | 'maximize';
+  offset?: number;
+  /** HiGHS options, e.g. { time_limit: 10, mip_rel_gap: 1e-9 }. */
+  options?: Record<string, number | string | boolean>;
+}
+
+export type LpStatus = 'optimal' | 'infeasible' | 'unbounded' | 'limit' | 'error';
+
+export interface LpSolution {
+  status: LpStatus;
+  objective: number;
+  x: Float64Array;
+  /** Row duals (LP only; sign per HiGHS: for a minimisation, ≤ 0 on binding ≤ rows). */
+  rowDual: Float64Array;
+  rowValue: Float64Array;
+  /** For a MILP: the proved bound on the optimum (equals objective when the gap is closed). */
+  bound: number;
+}
+
+const toHighsInf = (v: number): number => (v === Infinity ? highs.infinity : v === -Infinity ? -highs.infinity : v);
+
+export function solveLinear(lp: LinearProgram): LpSolution {
+  const starts = new Int32Array(lp.rows.length + 1);
+  let nnz = 0;
+  lp.rows.forEach((r, i) => {
+    nnz += r.entries.length;
+    starts[i + 1] = nnz;
+  });
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  let k = 0;
+  for (const r of lp.rows) {
+    for (const [j, v] of r.entries) {
+      indices[k] = j;
+      values[k++] = v;
+    }
+  }
+  const isMip = lp.integer?.some(Boolean) ?? false;
+  const data = {
+    numCols: lp.numCols,
+    numRows: lp.rows.length,
+    sense: lp.sense === 'maximize' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
+    offset: lp.offset ?? 0,
+    colCost: Float64Array.from(lp.cost),
+    colLower: Float64Array.from(lp.lower, toHighsInf),
+    colUpper: Float64Array.from(lp.upper, toHighsInf),
+    rowLower: Float64Array.from(lp.rows, (r) => toHighsInf(r.lower)),
+    rowUpper: Float64Array.from(lp.rows, (r) => toHighsInf(r.upper)),
+    matrix: { format: 'csr' as const, numRows: lp.rows.length, numCols: lp.numCols, starts, indices, values },
+    ...(isMip ? { integrality: Int32Array.from(lp.integer!, (b) => (b ? 1 : 0)) } : {}),
+  };
+  return highs.withModel(data, (model) => {
+    model.options.set({ output_flag: false, ...(lp.options ?? {}) });
+    model.run();
+    const code = model.getModelStatus();
+    const S = highs.constants.modelStatus;
+    const status: LpStatus =
+      code === S.optimal ? 'optimal'
+      : code === S.infeasible ? 'infeasible'
+      : code === S.unbounded || code === S.unboundedOrInfeasible ? 'unbounded'
+      : code === S.timeLimit || code === S.iterationLimit || code === S.solutionLimit ? 'limit'
+      : code === S.empty ? 'optimal'
+      : 'error';
+    const sol = model.getSolution();
+    const objective = status === 'optimal' || status === 'limit' ? model.getObjectiveValue() : NaN;
+    let bound = objective;
+    if (isMip) {
+      const b = Number(model.info.get('mip_dual_bound'));
+      if (Number.isFinite(b)) bound = b;
+    }
+    return {
+      status,
+      objective,
+      x: Float64Array.from(sol.colValue),
+      rowDual: Float64Array.from(sol.rowDual),
+      rowValue: Float64Array.from(sol.rowValue),
+      bound,
+    };
+  });
+}
