@@ -45,52 +45,77 @@ export interface LpSolution {
 
 const toHighsInf = (v: number): number => (v === Infinity ? highs.infinity : v === -Infinity ? -highs.infinity : v);
 
-export function solveLinear(lp: LinearProgram): LpSolution {
-  const starts = new Int32Array(lp.rows.length + 1);
+function csr(rows: readonly LinearRow[], numCols: number) {
+  const starts = new Int32Array(rows.length + 1);
   let nnz = 0;
-  lp.rows.forEach((r, i) => {
+  rows.forEach((r, i) => {
     nnz += r.entries.length;
     starts[i + 1] = nnz;
   });
   const indices = new Int32Array(nnz);
   const values = new Float64Array(nnz);
   let k = 0;
-  for (const r of lp.rows) {
+  for (const r of rows) {
     for (const [j, v] of r.entries) {
       indices[k] = j;
       values[k++] = v;
     }
   }
-  const isMip = lp.integer?.some(Boolean) ?? false;
-  const data = {
-    numCols: lp.numCols,
-    numRows: lp.rows.length,
-    sense: lp.sense === 'maximize' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
-    offset: lp.offset ?? 0,
-    colCost: Float64Array.from(lp.cost),
-    colLower: Float64Array.from(lp.lower, toHighsInf),
-    colUpper: Float64Array.from(lp.upper, toHighsInf),
-    rowLower: Float64Array.from(lp.rows, (r) => toHighsInf(r.lower)),
-    rowUpper: Float64Array.from(lp.rows, (r) => toHighsInf(r.upper)),
-    matrix: { format: 'csr' as const, numRows: lp.rows.length, numCols: lp.numCols, starts, indices, values },
-    ...(isMip ? { integrality: Int32Array.from(lp.integer!, (b) => (b ? 1 : 0)) } : {}),
-  };
-  return highs.withModel(data, (model) => {
-    model.options.set({ output_flag: false, ...(lp.options ?? {}) });
+  return { format: 'csr' as const, numRows: rows.length, numCols, starts, indices, values };
+}
+
+/**
+ * A model kept in HiGHS between solves, for cutting-plane loops: rows are added and the LP is
+ * re-solved from the previous basis. Call `dispose()` (or use `withLpSession`).
+ */
+export class LpSession {
+  private readonly model;
+  private readonly isMip: boolean;
+  private readonly numCols: number;
+
+  constructor(lp: LinearProgram) {
+    this.isMip = lp.integer?.some(Boolean) ?? false;
+    this.numCols = lp.numCols;
+    this.model = highs.createModel({
+      numCols: lp.numCols,
+      numRows: lp.rows.length,
+      sense: lp.sense === 'maximize' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
+      offset: lp.offset ?? 0,
+      colCost: Float64Array.from(lp.cost),
+      colLower: Float64Array.from(lp.lower, toHighsInf),
+      colUpper: Float64Array.from(lp.upper, toHighsInf),
+      rowLower: Float64Array.from(lp.rows, (r) => toHighsInf(r.lower)),
+      rowUpper: Float64Array.from(lp.rows, (r) => toHighsInf(r.upper)),
+      matrix: csr(lp.rows, lp.numCols),
+      ...(this.isMip ? { integrality: Int32Array.from(lp.integer!, (b) => (b ? 1 : 0)) } : {}),
+    });
+    this.model.options.set({ output_flag: false, ...(lp.options ?? {}) });
+  }
+
+  addRows(rows: readonly LinearRow[]): void {
+    if (rows.length === 0) return;
+    this.model.addRows({
+      lower: Float64Array.from(rows, (r) => toHighsInf(r.lower)),
+      upper: Float64Array.from(rows, (r) => toHighsInf(r.upper)),
+      matrix: csr(rows, this.numCols),
+    });
+  }
+
+  solve(): LpSolution {
+    const model = this.model;
     model.run();
     const code = model.getModelStatus();
     const S = highs.constants.modelStatus;
     const status: LpStatus =
-      code === S.optimal ? 'optimal'
+      code === S.optimal || code === S.empty ? 'optimal'
       : code === S.infeasible ? 'infeasible'
       : code === S.unbounded || code === S.unboundedOrInfeasible ? 'unbounded'
       : code === S.timeLimit || code === S.iterationLimit || code === S.solutionLimit ? 'limit'
-      : code === S.empty ? 'optimal'
       : 'error';
     const sol = model.getSolution();
     const objective = status === 'optimal' || status === 'limit' ? model.getObjectiveValue() : NaN;
     let bound = objective;
-    if (isMip) {
+    if (this.isMip) {
       const b = Number(model.info.get('mip_dual_bound'));
       if (Number.isFinite(b)) bound = b;
     }
@@ -102,5 +127,22 @@ export function solveLinear(lp: LinearProgram): LpSolution {
       rowValue: Float64Array.from(sol.rowValue),
       bound,
     };
-  });
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+export function withLpSession<T>(lp: LinearProgram, fn: (session: LpSession) => T): T {
+  const session = new LpSession(lp);
+  try {
+    return fn(session);
+  } finally {
+    session.dispose();
+  }
+}
+
+export function solveLinear(lp: LinearProgram): LpSolution {
+  return withLpSession(lp, (s) => s.solve());
 }

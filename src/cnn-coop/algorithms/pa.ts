@@ -1,0 +1,100 @@
+import type { Algorithm } from '../../core/system.ts';
+import type { Result, Scenario } from '../model.ts';
+import { precompute, allSplits, type Split, type Precomputed } from '../physics.ts';
+import { layerSearch } from '../layer-search.ts';
+import { roundRule28, solveRlt, type RltSolution } from '../rlt.ts';
+import { buildResult, type Placement, type SharePolicy } from '../plan.ts';
+
+/**
+ * PA, the paper's three-stage algorithm (Algorithm 3): layer search (21) with whole resources,
+ * the RLT relaxation (27) rounded by rule (28), then the optimal per-server allocation (30).
+ * Variants used by the paper's figures share the pipeline and differ in the splits searched
+ * (MEC-only, MCC-only), the share policy (RLT-0, ARA) or the load limits.
+ */
+export interface PaVariant {
+  name: string;
+  /** Splits stage 1 may choose for server n (default: k = 1..K, finishing in the cloud). */
+  splitsOf?: (pre: Precomputed, n: number) => Split[];
+  shares?: 'optimal' | 'equal' | 'rlt';
+  loadLimits?: boolean;
+}
+
+export interface PaStages {
+  splits: Split[][];
+  relaxation: RltSolution;
+  assignment: number[];
+}
+
+export function runPaStages(s: Scenario, pre: Precomputed, variant: PaVariant): PaStages {
+  const splits = layerSearch(s, pre, variant.splitsOf ? (n) => variant.splitsOf!(pre, n) : undefined);
+  const relaxation = solveRlt(s, pre, splits, { loadLimits: variant.loadLimits });
+  const assignment = roundRule28(relaxation.x);
+  if (variant.loadLimits) enforceLoadLimits(s, relaxation.x, assignment);
+  return { splits, relaxation, assignment };
+}
+
+/**
+ * Rounding can put more than Q_n tasks on a server even when the relaxation respects the limit:
+ * the tasks with the smallest x̂ move to the server of their next largest x̂ that has room, else
+ * stay local.
+ */
+function enforceLoadLimits(s: Scenario, x: number[][], assignment: number[]): void {
+  const load = s.servers.map((_, n) => assignment.filter((a) => a === n).length);
+  s.servers.forEach((srv, n) => {
+    if (srv.maxTasks === undefined) return;
+    const members = assignment.flatMap((a, m) => (a === n ? [m] : [])).sort((a, b) => x[a][n] - x[b][n]);
+    while (load[n] > srv.maxTasks) {
+      const m = members.shift()!;
+      load[n]--;
+      const alternatives = s.servers.map((_, k) => k).filter((k) => k !== n && (s.servers[k].maxTasks === undefined || load[k] < s.servers[k].maxTasks!) && x[m][k] > 0)
+        .sort((a, b) => x[m][b] - x[m][a]);
+      assignment[m] = alternatives.length > 0 ? alternatives[0] : -1;
+      if (assignment[m] >= 0) load[assignment[m]]++;
+    }
+  });
+}
+
+export function solvePaVariant(s: Scenario, variant: PaVariant): Result {
+  const pre = precompute(s);
+  const { splits, relaxation, assignment } = runPaStages(s, pre, variant);
+  const placement: Placement[] = assignment.map((n, m) => (n < 0 ? { server: -1 } : { server: n, split: splits[m][n] }));
+  const eps = 1e-3;
+  const policy: SharePolicy =
+    variant.shares === 'equal' ? { kind: 'equal' }
+    : variant.shares === 'rlt' ? {
+      kind: 'given',
+      alpha: assignment.map((n, m) => (n < 0 ? 0 : 1 / relaxation.iota[m][n] - eps)),
+      beta: assignment.map((n, m) => (n < 0 ? 0 : 1 / relaxation.nu[m][n] - eps)),
+      lambda: assignment.map((n, m) => (n < 0 ? 0 : 1 / relaxation.oslash[m][n] - eps)),
+    }
+    : { kind: 'optimal' };
+  return buildResult(s, pre, variant.name, placement, policy, {
+    info: { relaxationObjectiveS: relaxation.objective, rltRounds: relaxation.rounds, rltCuts: relaxation.cuts,
+      relaxationDeadlineSlackS: relaxation.deadlineSlackS.reduce((a, b) => a + b, 0),
+      ...(variant.loadLimits ? { respectsLoadLimits: true } : {}) },
+  });
+}
+
+export const pa: Algorithm<Scenario, Result> = {
+  name: 'pa',
+  description: "the paper's algorithm: layer search, RLT relaxation + rule (28), optimal per-server allocation",
+  solve: (s) => solvePaVariant(s, { name: 'pa' }),
+};
+
+export const paLoadLimit: Algorithm<Scenario, Result> = {
+  name: 'pa-load-limit',
+  description: "PA with each server's load limit maxTasks (Fig. 8)",
+  solve: (s) => solvePaVariant(s, { name: 'pa-load-limit', loadLimits: true }),
+};
+
+export const mecOnly: Algorithm<Scenario, Result> = {
+  name: 'mec-only',
+  description: 'PA offloading, the whole network at the edge (no backhaul), optimal allocation',
+  solve: (s) => solvePaVariant(s, { name: 'mec-only', splitsOf: (pre, n) => [allSplits(pre.profiles[n]).at(-1)!] }),
+};
+
+export const mccOnly: Algorithm<Scenario, Result> = {
+  name: 'mcc-only',
+  description: 'PA offloading, raw input forwarded to the cloud (k = 0), optimal allocation',
+  solve: (s) => solvePaVariant(s, { name: 'mcc-only', splitsOf: () => [{ layers: 0, finishAt: 'cloud' }] }),
+};

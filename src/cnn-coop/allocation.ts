@@ -1,0 +1,246 @@
+/**
+ * Stage 3 of PA: the per-server resource allocation problem (30), solved to optimality.
+ *
+ *   min  Σ_i a_i/α_i + b_i/β_i + c_i/λ_i
+ *   s.t. Σα ≤ 1, Σβ ≤ 1, Σλ ≤ 1,  lo_i ≤ α_i ≤ 1,  0 ≤ β_i, λ_i ≤ 1,
+ *        a_i/α_i + b_i/β_i + c_i/λ_i + e_i ≤ D_i                      (deadline, C10)
+ *
+ * a, b, c are the task's upload, edge-compute and backhaul times with the whole resource;
+ * lo_i = R^min/r (C9); e_i is a share-free time (cloud compute). The paper runs a projected
+ * dual subgradient on (31)–(43), whose printed closed form (33) has a sign slip on the rate
+ * multiplier; here the same Lagrangian is maximised exactly instead:
+ *  - the three capacity prices ν = (ν_α, ν_β, ν_λ) are the outer dual variables; for fixed ν the
+ *    problem splits per task into  min (a/α + b/β + c/λ) + ν·(α, β, λ)  under the task's own
+ *    deadline, whose solution is α = clamp(s·sqrt(a/ν_α), lo, 1) (likewise β, λ) with
+ *    s = sqrt(1 + η_i) ≥ 1, η_i the deadline multiplier: s = 1 if the deadline is slack, else the
+ *    root of D_i(s) = D_i, found exactly on the piecewise form D(s) = A/s + C;
+ *  - g(ν) is concave and differentiable (the per-task minimiser is unique), ∂g/∂ν_r = Σ share - 1;
+ *    it is maximised by cyclic coordinate ascent, each coordinate by bisection on its derivative
+ *    in log space. An unbounded ascent proves (30) infeasible (g is a lower bound for every ν).
+ * Stops when the duality gap is below `relTol` of the objective.
+ */
+
+export interface AllocTask {
+  txS: number;
+  computeS: number;
+  backhaulS: number;
+  /** Time that needs no share (cloud compute). */
+  fixedS: number;
+  minAlpha: number;
+  deadlineS: number;
+}
+
+export interface Allocation {
+  alpha: number[];
+  beta: number[];
+  lambda: number[];
+  latencyS: number[];
+  /** Sum of latencies (the objective of (30)). */
+  objective: number;
+  /** g(ν): a proved lower bound on the optimum of (30) when `feasible`. */
+  dualBound: number;
+  prices: [number, number, number];
+  /** Deadline multipliers η_i. */
+  deadlineMultipliers: number[];
+  feasible: boolean;
+  /** Tasks whose deadline (or rate) had to be given up to make the rest feasible. */
+  violators: number[];
+  sweeps: number;
+}
+
+const PRICE_MIN = 1e-14;
+const PRICE_MAX = 1e14;
+
+interface Term { t: number; lo: number; price: number }
+
+/** Shares for one task at scale s: clamp(s·sqrt(t/ν), lo, 1); a zero time takes no share. */
+function shareAt(term: Term, s: number): number {
+  if (term.t === 0) return 0;
+  if (term.price <= 0) return 1;
+  return Math.min(1, Math.max(term.lo, s * Math.sqrt(term.t / term.price)));
+}
+
+/**
+ * The smallest s ≥ 1 with Σ t/share(s) ≤ budget (the deadline's KKT point), or Infinity when even
+ * the whole of every resource misses the budget. Each share is linear in s between its clamps, so
+ * D(s) = A/s + C on each interval between breakpoints.
+ */
+function deadlineScale(terms: Term[], budget: number): number {
+  const latency = (s: number) => terms.reduce((acc, term) => (term.t === 0 ? acc : acc + term.t / shareAt(term, s)), 0);
+  if (latency(1) <= budget) return 1;
+  if (terms.reduce((acc, term) => acc + term.t, 0) > budget * (1 + 1e-12)) return Infinity;
+  const breaks = [1];
+  for (const term of terms) {
+    if (term.t === 0 || term.price <= 0) continue;
+    const unit = Math.sqrt(term.t / term.price);
+    breaks.push(term.lo / unit, 1 / unit);
+  }
+  const sorted = [...new Set(breaks.filter((b) => b >= 1))].sort((x, y) => x - y);
+  sorted.push(Infinity);
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const lo = sorted[i];
+    const hi = sorted[i + 1];
+    if (latency(hi === Infinity ? lo * 1e30 : hi) > budget) continue;
+    // Inside (lo, hi] every share's regime is fixed: D(s) = A/s + C.
+    const mid = hi === Infinity ? lo * 2 : (lo + hi) / 2;
+    let A = 0;
+    let C = 0;
+    for (const term of terms) {
+      if (term.t === 0) continue;
+      const sh = shareAt(term, mid);
+      const unit = term.price > 0 ? Math.sqrt(term.t / term.price) : Infinity;
+      if (term.price > 0 && sh > term.lo && sh < 1) A += term.t / unit;
+      else C += term.t / sh;
+    }
+    const s = A > 0 ? A / (budget - C) : lo;
+    return Math.min(Math.max(s, lo), hi === Infinity ? s : hi);
+  }
+  return Infinity;
+}
+
+export function allocate(tasks: AllocTask[], opts: { relTol?: number; maxSweeps?: number } = {}): Allocation {
+  const relTol = opts.relTol ?? 1e-9;
+  const maxSweeps = opts.maxSweeps ?? 2000;
+  const n = tasks.length;
+  const violators = new Set<number>();
+  // A task that misses its deadline with the whole server, or whose rate needs more than the band, is
+  // infeasible whatever the others do: give up its deadline rather than the whole server.
+  tasks.forEach((t, i) => {
+    if (t.txS + t.computeS + t.backhaulS + t.fixedS > t.deadlineS * (1 + 1e-12) || t.minAlpha > 1) violators.add(i);
+  });
+  const effective = tasks.map((t, i) => ({ ...t, deadlineS: violators.has(i) ? Infinity : t.deadlineS, minAlpha: Math.min(t.minAlpha, 1) }));
+  // The rate floors alone may not fit: give up the largest floors first.
+  let floorSum = effective.reduce((a, t) => a + t.minAlpha, 0);
+  while (floorSum > 1 + 1e-12) {
+    let worst = -1;
+    effective.forEach((t, i) => { if (t.minAlpha > 0 && (worst < 0 || t.minAlpha > effective[worst].minAlpha)) worst = i; });
+    floorSum -= effective[worst].minAlpha;
+    effective[worst].minAlpha = 0;
+    violators.add(worst);
+  }
+  for (;;) {
+    const result = solveDual(effective, relTol, maxSweeps);
+    if (result.feasible || n === 0) return { ...result, violators: [...violators].sort((a, b) => a - b), feasible: violators.size === 0 && result.feasible };
+    // Infeasible: give up the deadline under most pressure (largest multiplier) and solve again.
+    let worst = -1;
+    result.deadlineMultipliers.forEach((eta, i) => {
+      if (Number.isFinite(effective[i].deadlineS) && (worst < 0 || eta > result.deadlineMultipliers[worst])) worst = i;
+    });
+    if (worst < 0) return { ...result, violators: [...violators], feasible: false };
+    effective[worst].deadlineS = Infinity;
+    violators.add(worst);
+  }
+}
+
+/**
+ * The price where the monotone non-increasing `excess` crosses zero (excess(0) > 0 is known):
+ * bracket from the previous price, then Illinois regula falsi in log-price. Infinity when even
+ * the largest price leaves an excess (the dual is unbounded in this direction).
+ */
+function priceRoot(excess: (price: number) => number, previous: number): number {
+  let hi = Math.min(Math.max(previous, PRICE_MIN), PRICE_MAX);
+  let fHi = excess(hi);
+  let lo = hi;
+  let fLo = fHi;
+  if (fHi > 0) {
+    do {
+      lo = hi; fLo = fHi;
+      if (hi >= PRICE_MAX) return Infinity;
+      hi = Math.min(hi * 8, PRICE_MAX);
+      fHi = excess(hi);
+    } while (fHi > 0);
+  } else {
+    do {
+      hi = lo; fHi = fLo;
+      if (lo <= PRICE_MIN) return PRICE_MIN;
+      lo = Math.max(lo / 8, PRICE_MIN);
+      fLo = excess(lo);
+    } while (fLo <= 0);
+  }
+  // Now fLo > 0 >= fHi.
+  let a = Math.log(lo);
+  let b = Math.log(hi);
+  let fa = fLo;
+  let fb = fHi;
+  let side = 0;
+  for (let it = 0; it < 100 && b - a > 1e-15 * Math.max(1, Math.abs(a)); it++) {
+    const c = (a * fb - b * fa) / (fb - fa);
+    const fc = excess(Math.exp(c));
+    if (Math.abs(fc) < 1e-14) return Math.exp(c);
+    if (fc > 0) {
+      a = c; fa = fc;
+      if (side === 1) fb /= 2;
+      side = 1;
+    } else {
+      b = c; fb = fc;
+      if (side === -1) fa /= 2;
+      side = -1;
+    }
+  }
+  return Math.exp(b);
+}
+
+function solveDual(tasks: AllocTask[], relTol: number, maxSweeps: number): Omit<Allocation, 'violators'> {
+  const n = tasks.length;
+  const prices: [number, number, number] = [0, 0, 0];
+  const times = (t: AllocTask): [number, number, number] => [t.txS, t.computeS, t.backhaulS];
+  const scales = new Array<number>(n).fill(1);
+  const shares = tasks.map(() => [0, 0, 0]);
+
+  const solveTask = (i: number) => {
+    const t = tasks[i];
+    const tt = times(t);
+    const terms: Term[] = tt.map((time, r) => ({ t: time, lo: r === 0 ? t.minAlpha : 0, price: prices[r] }));
+    const s = Number.isFinite(t.deadlineS) ? deadlineScale(terms, t.deadlineS - t.fixedS) : 1;
+    scales[i] = s;
+    const sFinite = Number.isFinite(s) ? s : 1e30;
+    for (let r = 0; r < 3; r++) shares[i][r] = shareAt(terms[r], sFinite);
+  };
+  const solveAll = () => { for (let i = 0; i < n; i++) solveTask(i); };
+  const sumShare = (r: number) => shares.reduce((a, sh) => a + sh[r], 0);
+  const used = [0, 1, 2].map((r) => tasks.some((t) => times(t)[r] > 0));
+
+  const primal = () => tasks.reduce((acc, t, i) => acc + times(t).reduce((a, time, r) => (time === 0 ? a : a + time / shares[i][r]), 0), 0);
+  const dual = () => primal() + prices.reduce((a, p, r) => a + p * (sumShare(r) - 1), 0);
+
+  let sweeps = 0;
+  let unbounded = false;
+  solveAll();
+  for (; sweeps < maxSweeps; sweeps++) {
+    for (let r = 0; r < 3; r++) {
+      if (!used[r]) continue;
+      const excess = (price: number) => { prices[r] = price; solveAll(); return sumShare(r) - 1; };
+      const start = prices[r];
+      if (excess(0) <= 0) continue;
+      const root = priceRoot(excess, start);
+      if (root === Infinity) { unbounded = true; break; }
+      excess(root);
+    }
+    if (unbounded) break;
+    const p = primal();
+    const g = dual();
+    const feasibleNow = [0, 1, 2].every((r) => sumShare(r) <= 1 + 1e-12);
+    if (feasibleNow && p - g <= relTol * Math.max(p, 1e-300)) { sweeps++; break; }
+  }
+  solveAll();
+  // Remove the last rounding excess so every share sum is ≤ 1 exactly.
+  for (let r = 0; r < 3; r++) {
+    const total = sumShare(r);
+    if (total > 1) for (const sh of shares) sh[r] /= total;
+  }
+  const latencyS = tasks.map((t, i) => times(t).reduce((a, time, r) => (time === 0 ? a : a + time / shares[i][r]), 0) + t.fixedS);
+  const objective = latencyS.reduce((a, b) => a + b, 0);
+  const dualBound = unbounded ? Infinity : dual() + tasks.reduce((a, t) => a + t.fixedS, 0);
+  return {
+    alpha: shares.map((s) => s[0]),
+    beta: shares.map((s) => s[1]),
+    lambda: shares.map((s) => s[2]),
+    latencyS,
+    objective,
+    dualBound,
+    prices: [...prices] as [number, number, number],
+    deadlineMultipliers: scales.map((s) => (Number.isFinite(s) ? s * s - 1 : Infinity)),
+    feasible: !unbounded && tasks.every((t, i) => latencyS[i] <= t.deadlineS * (1 + 1e-9)),
+    sweeps,
+  };
+}

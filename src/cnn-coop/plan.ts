@@ -1,0 +1,103 @@
+import type { Result, Scenario, TaskResult } from './model.ts';
+import { allocate, type AllocTask } from './allocation.ts';
+import { minBandwidthShare, offloadTimes, sharedLatency, type Precomputed, type Split } from './physics.ts';
+
+/** Where each task goes: a server index with its split, or -1 (local). */
+export interface Placement {
+  server: number;
+  split?: Split;
+}
+
+/** How a server's resources are divided among its tasks. */
+export type SharePolicy =
+  | { kind: 'optimal' }
+  | { kind: 'equal' }
+  /** Shares given per task (e.g. read from a relaxation); renormalised per server to sum to ≤ 1. */
+  | { kind: 'given'; alpha: number[]; beta: number[]; lambda: number[] }
+  /** Bandwidth by a rule, CPU and backhaul equal (EEJS). */
+  | { kind: 'bandwidth-weights'; weights: number[] };
+
+export function allocTask(s: Scenario, pre: Precomputed, m: number, n: number, split: Split): AllocTask {
+  const t = offloadTimes(s, pre, m, n, split);
+  return { txS: t.txS, computeS: t.computeS, backhaulS: t.backhaulS, fixedS: t.cloudS, minAlpha: minBandwidthShare(s, pre, m, n), deadlineS: s.devices[m].deadlineS };
+}
+
+/**
+ * Turns a placement into a result document: shares by the chosen policy, then every task's
+ * latency, energy and constraints. `lowerBound` and `info` are the algorithm's own.
+ */
+export function buildResult(s: Scenario, pre: Precomputed, algorithm: string, placement: Placement[], policy: SharePolicy,
+  extra: { lowerBound?: number | null; info?: Record<string, unknown>; optimal?: boolean } = {}): Result {
+  const M = s.devices.length;
+  const alpha = new Array<number>(M).fill(0);
+  const beta = new Array<number>(M).fill(0);
+  const lambda = new Array<number>(M).fill(0);
+  let allocationSweeps = 0;
+  s.servers.forEach((_, n) => {
+    const members = placement.flatMap((p, m) => (p.server === n ? [m] : []));
+    if (members.length === 0) return;
+    const tasks = members.map((m) => allocTask(s, pre, m, n, placement[m].split!));
+    const need = (r: 'txS' | 'computeS' | 'backhaulS') => tasks.map((t) => (t[r] > 0 ? 1 : 0));
+    const setShares = (a: number[], b: number[], l: number[]) => members.forEach((m, i) => { alpha[m] = a[i]; beta[m] = b[i]; lambda[m] = l[i]; });
+    const normalise = (xs: number[], used: number[]) => {
+      const v = xs.map((x, i) => (used[i] ? Math.max(x, 0) : 0));
+      const total = v.reduce((a, b) => a + b, 0);
+      return total > 0 ? v.map((x) => x / Math.max(total, 1)) : v;
+    };
+    const equal = (used: number[]) => { const k = used.reduce((a, b) => a + b, 0); return used.map((u) => (u ? 1 / k : 0)); };
+    switch (policy.kind) {
+      case 'optimal': {
+        // Algorithm 3 of the paper: a lone task takes the whole server; (30) otherwise.
+        const a = allocate(tasks);
+        allocationSweeps += a.sweeps;
+        setShares(a.alpha, a.beta, a.lambda);
+        break;
+      }
+      case 'equal':
+        setShares(equal(need('txS')), equal(need('computeS')), equal(need('backhaulS')));
+        break;
+      case 'given':
+        setShares(normalise(members.map((m) => policy.alpha[m]), need('txS')), normalise(members.map((m) => policy.beta[m]), need('computeS')),
+          normalise(members.map((m) => policy.lambda[m]), need('backhaulS')));
+        break;
+      case 'bandwidth-weights':
+        setShares(normalise(members.map((m) => policy.weights[m]).map((w, _, all) => w / all.reduce((x, y) => x + y, 0)), need('txS')),
+          equal(need('computeS')), equal(need('backhaulS')));
+        break;
+    }
+  });
+
+  const tasks: TaskResult[] = s.devices.map((d, m) => {
+    const p = placement[m];
+    if (p.server < 0) {
+      const latencyS = pre.localS[m];
+      const meets = latencyS <= d.deadlineS;
+      return { device: d.id, place: 'local', layers: 0, finishAt: 'device', bandwidthShare: 0, cpuShare: 0, backhaulShare: 0,
+        latencyS, energyJ: pre.localEnergyJ[m], meetsDeadline: meets, ...(meets ? {} : { violation: 'local computing misses the deadline' }) };
+    }
+    const t = offloadTimes(s, pre, m, p.server, p.split!);
+    const latencyS = sharedLatency(t, alpha[m], beta[m], lambda[m]);
+    const rateOk = alpha[m] * pre.rateMbps[m][p.server] >= d.minRateMbps * (1 - 1e-9);
+    const meets = latencyS <= d.deadlineS * (1 + 1e-9);
+    const violation = !rateOk ? `uplink rate ${(alpha[m] * pre.rateMbps[m][p.server]).toPrecision(4)} Mbit/s below the minimum` : !meets ? 'misses the deadline' : undefined;
+    return {
+      device: d.id, place: s.servers[p.server].id, layers: p.split!.layers, finishAt: p.split!.finishAt,
+      bandwidthShare: alpha[m], cpuShare: beta[m], backhaulShare: lambda[m],
+      latencyS, energyJ: d.txPowerW * t.txS / alpha[m], meetsDeadline: meets && rateOk,
+      ...(violation ? { violation } : {}),
+    };
+  });
+  const infeasibleTasks = tasks.filter((t) => !t.meetsDeadline).map((t) => t.device);
+  return {
+    system: 'cnn-coop',
+    algorithm,
+    status: infeasibleTasks.length > 0 ? 'infeasible' : extra.optimal ? 'optimal' : 'feasible',
+    totalLatencyS: tasks.reduce((a, t) => a + t.latencyS, 0),
+    deviceEnergyJ: tasks.reduce((a, t) => a + t.energyJ, 0),
+    solveMs: 0,
+    lowerBound: extra.lowerBound ?? null,
+    tasks,
+    ...(infeasibleTasks.length > 0 ? { infeasibleTasks } : {}),
+    info: { ...(extra.info ?? {}), ...(policy.kind === 'optimal' ? { allocationSweeps } : {}) },
+  };
+}

@@ -1,0 +1,222 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { hashToken, hashesEqual, newToken, tokenIdOf, type TokenKind, type TokenRecord } from './auth.ts';
+import type { DeviceReport, ServerInfo } from './protocol.ts';
+
+/**
+ * The controller's durable state in one SQLite file: an append-only log of accepted reports,
+ * the current device and server tables derived from it (written in the same transaction, so
+ * they can never disagree), every plan, and the token hashes. WAL with synchronous=FULL: a
+ * commit that returned is on disk, and only then is a report acknowledged.
+ */
+export interface StoredDevice {
+  report: DeviceReport;
+  /** The agent (server id) the last report came through, or null for a direct HTTP report. */
+  via: string | null;
+  updatedAt: number;
+  /** Position of the last accepted report in the log. */
+  logSeq: number;
+}
+
+export interface StoredServer {
+  serverId: string;
+  info: ServerInfo;
+  updatedAt: number;
+}
+
+export interface StoredPlan {
+  id: number;
+  createdAt: number;
+  algorithm: string;
+  trigger: string;
+  logSeq: number;
+  status: string;
+  verified: boolean;
+  totalLatencyS: number;
+  solveMs: number;
+  scenario: unknown;
+  result: unknown;
+  /** deviceId -> the report seq each device's decision was based on. */
+  basis: Record<string, number>;
+  /** deviceId -> agent the device reported through. */
+  via: Record<string, string | null>;
+}
+
+export interface IncomingReport {
+  report: DeviceReport;
+  via: string | null;
+}
+
+export type ReportOutcome = 'accepted' | 'duplicate';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, hash TEXT NOT NULL,
+  created_at REAL NOT NULL, revoked_at REAL);
+CREATE TABLE IF NOT EXISTS reports (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, device_id TEXT NOT NULL,
+  device_seq INTEGER, via TEXT, body TEXT, received_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS devices (
+  device_id TEXT PRIMARY KEY, device_seq INTEGER NOT NULL, via TEXT, body TEXT NOT NULL,
+  updated_at REAL NOT NULL, log_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS servers (server_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS plans (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, created_at REAL NOT NULL, algorithm TEXT NOT NULL,
+  trigger TEXT NOT NULL, log_seq INTEGER NOT NULL, status TEXT NOT NULL, verified INTEGER NOT NULL,
+  total_latency_s REAL NOT NULL, solve_ms REAL NOT NULL, scenario TEXT NOT NULL, result TEXT NOT NULL,
+  basis TEXT NOT NULL, via TEXT NOT NULL);
+`;
+
+export class Store {
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+    // `mec token create` writes while the controller runs; wait for the lock instead of failing
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')").run();
+    const db = this.db;
+    this.stmts = {
+      token: db.prepare('SELECT id, kind, subject, hash, created_at AS createdAt, revoked_at AS revokedAt FROM tokens WHERE id = ?'),
+      insertToken: db.prepare('INSERT INTO tokens (id, kind, subject, hash, created_at) VALUES (?, ?, ?, ?, ?)'),
+      revokeToken: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      listTokens: db.prepare('SELECT id, kind, subject, created_at AS createdAt, revoked_at AS revokedAt FROM tokens ORDER BY created_at'),
+      deviceSeq: db.prepare('SELECT device_seq AS seq FROM devices WHERE device_id = ?'),
+      appendLog: db.prepare('INSERT INTO reports (kind, device_id, device_seq, via, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      upsertDevice: db.prepare(`INSERT INTO devices (device_id, device_seq, via, body, updated_at, log_seq) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT(device_id) DO UPDATE SET device_seq = excluded.device_seq, via = excluded.via, body = excluded.body,
+        updated_at = excluded.updated_at, log_seq = excluded.log_seq`),
+      deleteDevice: db.prepare('DELETE FROM devices WHERE device_id = ?'),
+      devices: db.prepare('SELECT device_id AS deviceId, via, body, updated_at AS updatedAt, log_seq AS logSeq FROM devices'),
+      upsertServer: db.prepare(`INSERT INTO servers (server_id, body, updated_at) VALUES (?, ?, ?)
+        ON CONFLICT(server_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`),
+      servers: db.prepare('SELECT server_id AS serverId, body, updated_at AS updatedAt FROM servers'),
+      insertPlan: db.prepare(`INSERT INTO plans (created_at, algorithm, trigger, log_seq, status, verified, total_latency_s, solve_ms, scenario, result, basis, via)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      latestPlan: db.prepare('SELECT * FROM plans ORDER BY id DESC LIMIT 1'),
+      prunePlans: db.prepare('DELETE FROM plans WHERE id <= ?'),
+      logCount: db.prepare("SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS last FROM reports"),
+      planCount: db.prepare('SELECT COUNT(*) AS n FROM plans'),
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ---- tokens ----
+
+  createToken(kind: TokenKind, subject: string): { record: TokenRecord; token: string } {
+    const { id, token } = newToken(kind);
+    const createdAt = Date.now();
+    this.stmts.insertToken.run(id, kind, subject, hashToken(token), createdAt);
+    return { record: { id, kind, subject, createdAt, revokedAt: null }, token };
+  }
+
+  /** The live token record a presented token stands for, or null (unknown, wrong or revoked). */
+  checkToken(token: string): TokenRecord | null {
+    const id = tokenIdOf(token);
+    if (!id) return null;
+    const row = this.stmts.token.get(id) as (TokenRecord & { hash: string }) | undefined;
+    if (!row || row.revokedAt !== null || !hashesEqual(row.hash, hashToken(token))) return null;
+    return { id: row.id, kind: row.kind, subject: row.subject, createdAt: row.createdAt, revokedAt: row.revokedAt };
+  }
+
+  revokeToken(id: string): boolean {
+    return this.stmts.revokeToken.run(Date.now(), id).changes > 0;
+  }
+
+  listTokens(): TokenRecord[] {
+    return this.stmts.listTokens.all() as TokenRecord[];
+  }
+
+  // ---- reports ----
+
+  /**
+   * Commits a batch of reports in one transaction (one fsync for the lot). A report whose seq is
+   * not above the stored one for its device is a resend or a late arrival: acknowledged as a
+   * duplicate, not logged again, and it changes nothing.
+   */
+  commitReports(batch: IncomingReport[], now = Date.now()): { outcomes: ReportOutcome[]; logSeqs: number[] } {
+    return this.db.transaction(() => {
+      const outcomes: ReportOutcome[] = [];
+      const logSeqs: number[] = [];
+      const seen = new Map<string, number>();
+      for (const { report, via } of batch) {
+        const prior = seen.get(report.deviceId) ?? (this.stmts.deviceSeq.get(report.deviceId) as { seq: number } | undefined)?.seq ?? -1;
+        if (report.seq <= prior) {
+          outcomes.push('duplicate');
+          logSeqs.push(0);
+          continue;
+        }
+        const body = JSON.stringify(report);
+        const logSeq = Number(this.stmts.appendLog.run('report', report.deviceId, report.seq, via, body, now).lastInsertRowid);
+        this.stmts.upsertDevice.run(report.deviceId, report.seq, via, body, now, logSeq);
+        seen.set(report.deviceId, report.seq);
+        outcomes.push('accepted');
+        logSeqs.push(logSeq);
+      }
+      return { outcomes, logSeqs };
+    })();
+  }
+
+  /** A device leaves: logged, and dropped from the current devices. Returns whether it was known. */
+  removeDevice(deviceId: string, via: string | null, now = Date.now()): boolean {
+    return this.db.transaction(() => {
+      const known = this.stmts.deleteDevice.run(deviceId).changes > 0;
+      if (known) this.stmts.appendLog.run('leave', deviceId, null, via, null, now);
+      return known;
+    })();
+  }
+
+  devices(): Map<string, StoredDevice> {
+    const rows = this.stmts.devices.all() as Array<{ deviceId: string; via: string | null; body: string; updatedAt: number; logSeq: number }>;
+    return new Map(rows.map((r) => [r.deviceId, { report: JSON.parse(r.body) as DeviceReport, via: r.via, updatedAt: r.updatedAt, logSeq: r.logSeq }]));
+  }
+
+  logStats(): { reports: number; lastSeq: number; plans: number } {
+    const { n, last } = this.stmts.logCount.get() as { n: number; last: number };
+    const { n: plans } = this.stmts.planCount.get() as { n: number };
+    return { reports: n, lastSeq: last, plans };
+  }
+
+  // ---- servers ----
+
+  saveServer(serverId: string, info: ServerInfo, now = Date.now()): void {
+    this.stmts.upsertServer.run(serverId, JSON.stringify(info), now);
+  }
+
+  servers(): StoredServer[] {
+    return (this.stmts.servers.all() as Array<{ serverId: string; body: string; updatedAt: number }>)
+      .map((r) => ({ serverId: r.serverId, info: JSON.parse(r.body) as ServerInfo, updatedAt: r.updatedAt }));
+  }
+
+  // ---- plans ----
+
+  savePlan(p: Omit<StoredPlan, 'id'>, keep: number): number {
+    return this.db.transaction(() => {
+      const id = Number(this.stmts.insertPlan.run(p.createdAt, p.algorithm, p.trigger, p.logSeq, p.status, p.verified ? 1 : 0,
+        p.totalLatencyS, p.solveMs, JSON.stringify(p.scenario), JSON.stringify(p.result), JSON.stringify(p.basis), JSON.stringify(p.via)).lastInsertRowid);
+      if (keep > 0 && id > keep) this.stmts.prunePlans.run(id - keep);
+      return id;
+    })();
+  }
+
+  latestPlan(): StoredPlan | null {
+    const r = this.stmts.latestPlan.get() as Record<string, unknown> | undefined;
+    if (!r) return null;
+    return {
+      id: r.id as number, createdAt: r.created_at as number, algorithm: r.algorithm as string, trigger: r.trigger as string,
+      logSeq: r.log_seq as number, status: r.status as string, verified: r.verified === 1, totalLatencyS: r.total_latency_s as number,
+      solveMs: r.solve_ms as number, scenario: JSON.parse(r.scenario as string), result: JSON.parse(r.result as string),
+      basis: JSON.parse(r.basis as string), via: JSON.parse(r.via as string),
+    };
+  }
+}
