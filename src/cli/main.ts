@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { registerCoreCommands } from './commands.ts';
 import { registerReproduceCommand } from './reproduce.ts';
+import { registerProfilesCommand } from './profiles.ts';
 
 /**
  * `mec`: the command line. Exit codes: 0 success, 1 a failed check (e.g. `verify` found a
@@ -14,6 +15,7 @@ const program = new Command('mec')
 
 registerCoreCommands(program);
 registerReproduceCommand(program);
+registerProfilesCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -47,7 +47,7 @@ const VARS = 10; // x, ι, ν, ø, φ, ς, ϑ, tι, tν, tø
 
 export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts: RltOptions = {}): RltSolution {
   const eps = [opts.epsB ?? 1e-3, opts.epsC ?? 1e-3, opts.epsF ?? 1e-3];
-  const tol = opts.tol ?? 1e-9;
+  const tol = opts.tol ?? 1e-8;
   const { M, N } = pre;
   const pairs: Array<{ m: number; n: number; lo: number; times: [number, number, number]; fixed: number }> = [];
   for (let m = 0; m < M; m++) {
@@ -99,9 +99,10 @@ export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts:
       const x = col(q, 0), v = col(q, 1 + r), w = col(q, 4 + r);
       const a = 1 / (1 + eps[r]);
       const b = 1 / eps[r];
+      // Of the four bound-factor products (24) only the two lower bounds on φ can bind: the
+      // objective and C10 push φ down to max(a·x, ι - b(1 - x)), which always satisfies the two
+      // upper ones (φ ≤ ι - a + a·x and φ ≤ b·x) since a ≤ ι ≤ b. They are left out of the LP.
       rows.push({ lower: 0, upper: Infinity, entries: [[w, 1], [x, -a]] });
-      rows.push({ lower: a, upper: Infinity, entries: [[v, 1], [w, -1], [x, a]] });
-      rows.push({ lower: 0, upper: Infinity, entries: [[x, b], [w, -1]] });
       rows.push({ lower: -b, upper: Infinity, entries: [[v, -1], [x, -b], [w, 1]] });
       // Initial tangents of 1/ι at a few points spread over its range, so few rounds are needed.
       for (const v0 of [1, 2, 4, 10, 30, 100, 1000]) if (v0 >= a && v0 <= b) rows.push(tangent(q, r, v0));
@@ -120,7 +121,10 @@ export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts:
     return { lower: 2 / v0, upper: Infinity, entries: [[col(q, 7 + r), 1], [col(q, 1 + r), 1 / (v0 * v0)]] };
   }
 
-  return withLpSession({ numCols, cost, lower, upper, rows, offset: pre.localS.reduce((a, b) => a + b, 0) }, (lp) => {
+  // HiGHS's default feasibility tolerance (1e-7) would accept cuts violated by less than that,
+  // and the loop would stall short of `tol`.
+  const options = { primal_feasibility_tolerance: 1e-10, dual_feasibility_tolerance: 1e-10 };
+  return withLpSession({ numCols, cost, lower, upper, rows, offset: pre.localS.reduce((a, b) => a + b, 0), options }, (lp) => {
     let cuts = 0;
     let rounds = 0;
     const maxRounds = opts.maxRounds ?? 200;
@@ -129,6 +133,11 @@ export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts:
       const sol = lp.solve();
       if (sol.status !== 'optimal') throw new Error(`RLT relaxation: HiGHS returned ${sol.status}`);
       const newCuts: LinearRow[] = [];
+      if (process.env.RLT_DEBUG) {
+        let maxViol = 0;
+        for (let q = 0; q < P; q++) for (let r = 0; r < 3; r++) maxViol = Math.max(maxViol, 1 / sol.x[col(q, 1 + r)] - sol.x[col(q, 7 + r)]);
+        console.log('round', rounds, 'obj', sol.objective, 'maxViol', maxViol);
+      }
       for (let q = 0; q < P; q++) {
         for (let r = 0; r < 3; r++) {
           const v = sol.x[col(q, 1 + r)];

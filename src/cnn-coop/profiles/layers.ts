@@ -1,3 +1,5 @@
+import { InputError } from '../../core/errors.ts';
+
 /**
  * A CNN as a list of layers, and the calculator that walks it: per layer the output tensor
  * shape, the multiply-accumulates (MACs) and the weight count. No weights are needed: shapes
@@ -9,7 +11,6 @@
  * elementwise or comparisons, a fraction of a percent of the total); BatchNorm is folded into
  * the preceding convolution at inference, so it is not listed as a layer at all.
  */
-
 export interface Shape {
   channels: number;
   height: number;
@@ -113,7 +114,7 @@ export function windowOutput(size: number, kernel: number, stride: number, paddi
 /** One layer on an input shape: the rows it produces (one, or several for a residual block). */
 function layerRows(layer: Layer, input: Shape, prefix: string, depth: number): LayerRow[] {
   const name = prefix + layer.name;
-  const fail = (why: string): never => { throw new Error(`${name}: ${why} (input ${fmt(input)})`); };
+  const fail = (why: string): never => { throw new InputError(`${why} (input ${fmt(input)})`, `layer ${name}`); };
   switch (layer.type) {
     case 'conv': {
       const stride = layer.stride ?? 1;
@@ -183,7 +184,7 @@ function sequenceRows(layers: Layer[], input: Shape, prefix: string, depth: numb
 /**
  * Every layer of the network in execution order (residual blocks expanded: main path,
  * shortcut, then the add whose row carries the block's name at the block's own depth).
- * Throws on a shape that does not fit (a bug in a definition, not user input).
+ * Throws InputError naming the layer when a shape does not fit (user architectures come from files).
  */
 export function analyzeNetwork(net: Network): LayerRow[] {
   return sequenceRows(net.layers, net.input, '', 0);

@@ -1,0 +1,214 @@
+import type { Algorithm } from '../../core/system.ts';
+import { solveLinear, type LinearRow } from '../../core/lp.ts';
+import type { Result, Scenario } from '../model.ts';
+import { type Instance, toInstance, localCapBits, rateBps } from '../physics.ts';
+import { evaluateDual, type DualVector } from '../dual.ts';
+import { maxDataBits } from '../feasibility.ts';
+import { infeasibleResult, planResult, type HelperPlan } from '../result.ts';
+
+/**
+ * JTPRA as the paper runs it (Algorithm 1, specs §6):
+ *   1. maximise the dual function g(z), z = (λ, μ, ω, ν, θ) ∈ R^{3K+2}, by the central-cut
+ *      ellipsoid method; g and its supergradient come from the closed-form subproblems (22)–(27);
+ *   2. fix ℓ_u, the powers and the helper frequencies at the best z and recover times and bits
+ *      with the LP (30) on HiGHS.
+ * λ, μ, ν are handled in J/Mbit (specs §12.8: unscaled, the ellipsoid is hopelessly eccentric).
+ * The ellipsoid needs O(n²) iterations of O(n²) work, so this is for small K; `jtpra` is the
+ * direct method that gives the same optimum at any size.
+ */
+const PER_MBIT = 1e-6;
+
+export interface EllipsoidOptions {
+  /** Stop when the proved gap bound falls below this fraction of |g|. */
+  relTol: number;
+  maxIterations: number;
+}
+
+interface EllipsoidOutcome { z: DualVector; value: number; upper: number; iterations: number }
+
+function toDual(z: Float64Array, K: number): DualVector {
+  return {
+    lambda: Array.from(z.subarray(0, K), (v) => v * PER_MBIT),
+    mu: Array.from(z.subarray(K, 2 * K), (v) => v * PER_MBIT),
+    omega: z[2 * K],
+    nu: z[2 * K + 1] * PER_MBIT,
+    theta: Array.from(z.subarray(2 * K + 2, 3 * K + 2)),
+  };
+}
+
+export function maximiseDual(inst: Instance, opts: EllipsoidOptions): EllipsoidOutcome {
+  const K = inst.helpers.length;
+  const n = 3 * K + 2;
+  const nuIndex = 2 * K + 1;
+  // the initial ball must hold z*: ν* is at most about the all-local marginal cost (J/Mbit)
+  const { kappa, cyclesPerBit: c } = inst.user;
+  const nuScale = (3 * kappa * c ** 3 * inst.dataBits ** 2) / inst.deadlineS ** 2 / PER_MBIT;
+  const radius = Math.max(5, 4 * nuScale);
+  const z = new Float64Array(n).fill(0.5);
+  // P = E·Eᵀ is kept as its factor E: the plain rank-one update of P loses definiteness in long
+  // runs once the budget directions (θ* = 0 on the boundary) have shrunk by many orders
+  const E = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) E[i * n + i] = radius;
+  const a = new Float64Array(n);
+  const g = new Float64Array(n);
+  const b = new Float64Array(n);
+  let best = -Infinity;
+  let bestZ = z.slice();
+  let upper = Infinity;
+  let it = 0;
+  const scale = n / Math.sqrt(n * n - 1);
+  const shrink = 1 - Math.sqrt((n - 1) / (n + 1));
+  for (; it < opts.maxIterations; it++) {
+    let worst = -1;
+    for (let i = 0; i < n; i++) if (i !== nuIndex && z[i] < 0 && (worst < 0 || z[i] < z[worst])) worst = i;
+    a.fill(0);
+    let objectiveCut = false;
+    let value = 0;
+    if (worst >= 0) a[worst] = -1; // feasibility cut towards Ψ
+    else {
+      objectiveCut = true;
+      const ev = evaluateDual(inst, toDual(z, K));
+      value = ev.value;
+      if (value > best) { best = value; bestZ = z.slice(); }
+      for (let k = 0; k < K; k++) {
+        a[k] = -ev.gradLambda[k] * PER_MBIT;
+        a[K + k] = -ev.gradMu[k] * PER_MBIT;
+        a[2 * K + 2 + k] = -ev.gradTheta[k];
+      }
+      a[2 * K] = -ev.gradOmega;
+      a[nuIndex] = -ev.gradNu * PER_MBIT;
+    }
+    // g = Eᵀa, |g| = sqrt(aᵀPa)
+    g.fill(0);
+    for (let i = 0; i < n; i++) {
+      const ai = a[i];
+      if (ai === 0) continue;
+      const row = i * n;
+      for (let j = 0; j < n; j++) g[j] += E[row + j] * ai;
+    }
+    let norm = 0;
+    for (let j = 0; j < n; j++) norm += g[j] * g[j];
+    norm = Math.sqrt(norm);
+    if (objectiveCut) {
+      // for concave g and any y in the ellipsoid, g(y) ≤ g(z) + sqrt(sᵀPs)
+      if (!(norm > 0)) { upper = value; break; }
+      upper = Math.min(upper, value + norm);
+      if (upper - best <= opts.relTol * Math.abs(best)) break;
+    } else if (!(norm > 0)) break;
+    for (let j = 0; j < n; j++) g[j] /= norm;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const row = i * n;
+      for (let j = 0; j < n; j++) s += E[row + j] * g[j];
+      b[i] = s;
+      z[i] -= s / (n + 1);
+    }
+    // E ← scale·(E − shrink·b·gᵀ), so P ← n²/(n²−1)·(P − 2/(n+1)·b·bᵀ)
+    for (let i = 0; i < n; i++) {
+      const row = i * n;
+      const bi = shrink * b[i];
+      for (let j = 0; j < n; j++) E[row + j] = scale * (E[row + j] - bi * g[j]);
+    }
+  }
+  return { z: toDual(bestZ, K), value: best, upper, iterations: it };
+}
+
+interface Recovery { localBits: number; helpers: HelperPlan[] }
+
+/** LP (30): times and bits for the powers and frequencies fixed by z; Mbit and seconds. */
+export function recoverPrimal(inst: Instance, z: DualVector): Recovery | null {
+  const K = inst.helpers.length;
+  const T = inst.deadlineS;
+  const ev = evaluateDual(inst, z);
+  const local0 = Math.min(ev.localBits, inst.dataBits);
+  const rem = (inst.dataBits - local0) * PER_MBIT;
+  const rates = ev.helpers.map((s, k) => rateBps(inst.bandwidthHz, s.rho1W, inst.helpers[k].n1W) * PER_MBIT);
+  const dlRates = ev.helpers.map((s, k) => rateBps(inst.bandwidthHz, s.rho2W, inst.helpers[k].n3W) * PER_MBIT);
+  const numCols = 4 * K + 1;
+  const cost = new Float64Array(numCols);
+  const lower = new Float64Array(numCols);
+  const upper = new Float64Array(numCols).fill(Infinity);
+  const rows: LinearRow[] = [];
+  const partition: Array<[number, number]> = [];
+  const userEnergy: Array<[number, number]> = [];
+  ev.helpers.forEach((s, k) => {
+    const h = inst.helpers[k];
+    const [l, t1, t2, t3] = [4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 3];
+    cost[l] = (h.kappa * h.cyclesPerBit * s.fHz ** 2) / PER_MBIT;
+    cost[t1] = s.rho1W;
+    cost[t3] = s.rho2W;
+    const usable = rates[k] > 0 && s.fHz > 0 && (inst.alpha === 0 || dlRates[k] > 0);
+    if (!usable) upper[l] = 0;
+    partition.push([l, 1]);
+    userEnergy.push([t1, s.rho1W]);
+    rows.push({ lower: -Infinity, upper: 0, entries: [[l, 1], [t1, -rates[k]]] });
+    if (inst.alpha > 0) rows.push({ lower: -Infinity, upper: 0, entries: [[l, inst.alpha], [t3, -dlRates[k]]] });
+    if (s.fHz > 0) rows.push({ lower: 0, upper: 0, entries: [[l, h.cyclesPerBit / (s.fHz * PER_MBIT)], [t2, -1]] });
+    rows.push({ lower: -Infinity, upper: T, entries: [[t1, 1], [t2, 1], [t3, 1]] });
+    rows.push({ lower: -Infinity, upper: h.budgetJ, entries: [[t3, s.rho2W]] });
+  });
+  // δ: extra local bits, the spec's fallback when an approximate z leaves the helpers short
+  const delta = 4 * K;
+  cost[delta] = Math.max(z.nu, (3 * inst.user.kappa * inst.user.cyclesPerBit ** 3 * local0 ** 2) / T ** 2) / PER_MBIT;
+  upper[delta] = Math.max(localCapBits(inst) - local0, 0) * PER_MBIT;
+  partition.push([delta, 1]);
+  rows.push({ lower: rem, upper: rem, entries: partition });
+  if (K > 0) rows.push({ lower: -Infinity, upper: inst.user.budgetJ, entries: userEnergy });
+  const sol = solveLinear({ numCols, cost, lower, upper, rows,
+    options: { primal_feasibility_tolerance: 1e-10, dual_feasibility_tolerance: 1e-10 } });
+  if (sol.status !== 'optimal') return null;
+  let localBits = local0 + sol.x[delta] / PER_MBIT;
+  const helpers = ev.helpers.map((s, k): HelperPlan => {
+    const h = inst.helpers[k];
+    let bits = Math.max(sol.x[4 * k], 0) / PER_MBIT;
+    if (bits <= 0) return { bits: 0, offloadTimeS: 0, computeTimeS: 0, downloadTimeS: 0, txPowerW: 0, helperTxPowerW: 0, cpuHz: 0 };
+    // the shortest phases that carry these bits; LP round-off must not stretch past T
+    const times = (b: number) => [b / (rates[k] / PER_MBIT), (h.cyclesPerBit * b) / s.fHz, inst.alpha > 0 ? (inst.alpha * b) / (dlRates[k] / PER_MBIT) : 0];
+    let [t1, t2, t3] = times(bits);
+    if (t1 + t2 + t3 > T) {
+      const kept = (bits * T) / (t1 + t2 + t3);
+      localBits += bits - kept;
+      bits = kept;
+      [t1, t2, t3] = times(bits);
+    }
+    return { bits, offloadTimeS: t1, computeTimeS: t2, downloadTimeS: t3, txPowerW: s.rho1W, helperTxPowerW: t3 > 0 ? s.rho2W : 0, cpuHz: s.fHz };
+  });
+  return { localBits, helpers };
+}
+
+export function solveJtpraDual(s: Scenario, opts: Partial<EllipsoidOptions> = {}): Result {
+  const inst = toInstance(s);
+  if (inst.dataBits > localCapBits(inst)) {
+    const cap = maxDataBits(inst);
+    if (inst.dataBits >= cap.maxDataBits) {
+      return infeasibleResult('jtpra-dual', [`P2: the largest data size this system supports within ${inst.deadlineS} s is ${cap.maxDataBits.toFixed(0)} bits`], cap.maxDataBits);
+    }
+  }
+  const n = 3 * inst.helpers.length + 2;
+  const out = maximiseDual(inst, { relTol: opts.relTol ?? 1e-10, maxIterations: opts.maxIterations ?? 400 * n * n + 10000 });
+  const rec = recoverPrimal(inst, out.z);
+  if (!rec) return infeasibleResult('jtpra-dual', ['the recovery LP (30) is infeasible at the dual point found; the ellipsoid method stopped too early']);
+  const result = planResult(s, 'jtpra-dual', {
+    status: 'feasible',
+    lowerBound: out.value,
+    localBits: rec.localBits,
+    helpers: rec.helpers,
+    iterations: out.iterations,
+    duals: {
+      nuJPerBit: out.z.nu, omega: out.z.omega, lambdaJPerBit: Array.from(out.z.lambda), muJPerBit: Array.from(out.z.mu),
+      theta: Array.from(out.z.theta),
+      // η_k = −min{A*, B*, C*}: the price of helper k's time at z (specs §6.3)
+      etaW: evaluateDual(inst, out.z).helpers.map((h) => -Math.min(h.a, h.b, h.c, 0)),
+    },
+  });
+  // the dual value proves the gap; call it optimal when it closes to solver precision
+  if (result.energyJ !== null && result.energyJ - out.value <= 1e-6 * result.energyJ) result.status = 'optimal';
+  return result;
+}
+
+export const jtpraDual: Algorithm<Scenario, Result> = {
+  name: 'jtpra-dual',
+  description: "JTPRA as the paper runs it: ellipsoid method on the (3K+2)-dim dual, closed-form subproblems, recovery LP on HiGHS",
+  solve: (s) => solveJtpraDual(s),
+  smallOnly: { maxSize: 30, sizeOf: (s) => s.helpers.length },
+};
