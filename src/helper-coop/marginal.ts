@@ -1,6 +1,7 @@
 import {
   type HelperPoint, type Instance, helperEntryPrice, localBitsAtPrice, localCapBits, localEnergyJ, solveHelperEta,
 } from './physics.ts';
+import { illinois } from './roots.ts';
 
 /**
  * The equal-marginal-cost method of specs §7, exact for P1.1 and its FO/FF restrictions:
@@ -85,14 +86,10 @@ function respond(inst: Instance, k: number, nu: number, omega: number, fixedMaxC
   // θ_max makes the entry price equal ν, where the helper takes nothing and spends nothing
   const h = inst.helpers[k];
   const base = (nu * inst.bandwidthHz) / Math.LN2 - w1 * h.n1W - (fixedMaxCpu ? (h.kappa * h.cyclesPerBit * h.fmaxHz ** 2 * inst.bandwidthHz) / Math.LN2 : 0);
-  let lo = 0;
-  let hi = Math.max(base / (inst.alpha * h.n3W) - 1, 0);
-  for (let i = 0; i < 200 && hi - lo > 1e-14 * hi; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (downloadEnergy(at(mid)) > budget) lo = mid;
-    else hi = mid;
-  }
-  return at(hi);
+  const hi = Math.max(base / (inst.alpha * h.n3W) - 1, 0);
+  const excess = (theta: number) => downloadEnergy(at(theta)) - budget;
+  const theta = illinois(excess, 0, hi, downloadEnergy(free) - budget, excess(hi), 'nonpositive', 1e-13);
+  return at(theta);
 }
 
 interface PriceResponse { localBits: number; helpers: HelperOperation[]; total: number }
@@ -161,10 +158,13 @@ export function solveMarginal(inst: Instance, opts: MarginalOptions): MarginalOu
     hi *= 2;
     top = solveForOmega(inst, hi, opts);
   }
-  while (hi - lo > 1e-13 * hi) {
-    const mid = 0.5 * (lo + hi);
-    const r = solveForOmega(inst, mid, opts);
-    if (r.feasible && userOffloadEnergy(r.allocation) <= budget) { hi = mid; top = r; } else lo = mid;
-  }
+  const excess = (omega: number) => {
+    const r = solveForOmega(inst, omega, opts);
+    return r.feasible ? userOffloadEnergy(r.allocation) - budget : Infinity;
+  };
+  const flo = lo === 0 ? userOffloadEnergy(free.allocation) - budget : excess(lo);
+  const omega = illinois(excess, lo, hi, flo, userOffloadEnergy(top.allocation) - budget, 'nonpositive', 1e-13);
+  const r = solveForOmega(inst, omega, opts);
+  if (r.feasible) top = r;
   return top;
 }

@@ -185,7 +185,7 @@ export function solveJtpraDual(s: Scenario, opts: Partial<EllipsoidOptions> = {}
     }
   }
   const n = 3 * inst.helpers.length + 2;
-  const out = maximiseDual(inst, { relTol: opts.relTol ?? 1e-10, maxIterations: opts.maxIterations ?? 400 * n * n + 10000 });
+  const out = maximiseDual(inst, { relTol: opts.relTol ?? 1e-13, maxIterations: opts.maxIterations ?? 400 * n * n + 10000 });
   const rec = recoverPrimal(inst, out.z);
   if (!rec) return infeasibleResult('jtpra-dual', ['the recovery LP (30) is infeasible at the dual point found; the ellipsoid method stopped too early']);
   const result = planResult(s, 'jtpra-dual', {
