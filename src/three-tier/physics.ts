@@ -153,12 +153,16 @@ const DEADLINE_TOL = 1e-9;
  * h_j >= lb_j (the share that meets task j's deadline). KKT: h_j = max(lb_j, sqrt(a_j) / nu),
  * nu found by bisection so the shares sum to one. Returns false when sum lb > 1.
  */
-export function waterfillShares(a: ArrayLike<number>, lb: ArrayLike<number>, out: Float64Array): boolean {
+export function waterfillShares(a: ArrayLike<number>, lb: ArrayLike<number>, out: Float64Array, floor = 0): boolean {
   const k = a.length;
-  let sumLb = 0, sumSqrt = 0;
-  for (let q = 0; q < k; q++) { sumLb += lb[q]; sumSqrt += Math.sqrt(a[q]); }
+  let sumLb = 0, sumSqrt = 0, nFloor = 0;
+  for (let q = 0; q < k; q++) { sumLb += lb[q]; sumSqrt += Math.sqrt(a[q]); if (a[q] > 0) nFloor++; }
   if (sumLb > 1 + 1e-12) {
-    for (let q = 0; q < k; q++) out[q] = lb[q] / sumLb;
+    // over-subscribed: everyone keeps the floor share, the rest goes in proportion to the excess demand
+    const rest = Math.max(0, 1 - nFloor * floor);
+    let excess = 0;
+    for (let q = 0; q < k; q++) excess += a[q] > 0 ? Math.max(0, lb[q] - floor) : 0;
+    for (let q = 0; q < k; q++) out[q] = a[q] > 0 ? floor + (excess > 0 ? (rest * Math.max(0, lb[q] - floor)) / excess : rest / nFloor) : 0;
     return false;
   }
   if (k === 0) return true;
@@ -224,7 +228,7 @@ export function evaluateGroup(g: CompiledGroup, P: Params, plan: GroupPlan): Gro
     });
     // tasks that cannot meet their deadline at any share get the minimum share, so the others are still served
     const lbFinite = Float64Array.from(lb, (v, q) => (Number.isFinite(v) ? v : a[q] > 0 ? P.minCpuShare : 0));
-    if (!waterfillShares(a, lbFinite, h)) causes.push(`SBS ${g.sbsIds[i]}: the deadline shares of its ${k} tasks sum to more than its CPU`);
+    if (!waterfillShares(a, lbFinite, h, P.minCpuShare)) causes.push(`SBS ${g.sbsIds[i]}: the deadline shares of its ${k} tasks sum to more than its CPU`);
     list.forEach((j, q) => {
       const c = g.bits[j], c0 = plan.c0[j], c1 = plan.c1[j], ci = c - c0 - c1, u = g.cyclesPerBit[j];
       share[j] = a[q] > 0 ? h[q] : 0;
