@@ -16,6 +16,7 @@ const program = new Command('mec')
 registerCoreCommands(program);
 registerReproduceCommand(program);
 registerProfilesCommand(program);
+(await import('./three-tier.ts')).registerThreeTierCommands(program);
 
 try {
   await program.parseAsync(process.argv);
