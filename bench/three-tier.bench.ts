@@ -1,0 +1,41 @@
+/**
+ * three-tier at scale: ADMM time and gap to the Lagrangian lower bound for 100, 10,000 and
+ * 100,000 tasks (1, 100 and 1,000 SBSs; 1, 10 and 100 groups), in this thread and on a pool
+ * of 1 and 2 workers side by side (pool times include starting the workers). Greedy for reference.
+ * `npm run bench -- three-tier`; THREE_TIER_MAX_TASKS=10000 skips the largest case.
+ */
+import { printTable } from './timing.ts';
+import { generateScenario } from '../src/three-tier/generate.ts';
+import { solveAdmm } from '../src/three-tier/algorithms/admm.ts';
+import { greedy } from '../src/three-tier/algorithms/greedy.ts';
+import { lowerBound } from '../src/three-tier/algorithms/lower-bound.ts';
+import { solveParallel } from '../src/three-tier/parallel/solve-parallel.ts';
+import { verifyThreeTier } from '../src/verify/three-tier.ts';
+
+const maxTasks = Number(process.env.THREE_TIER_MAX_TASKS ?? 100000);
+const cases = [
+  { tasks: 100, sbs: 5, groups: 1 },
+  { tasks: 10000, sbs: 100, groups: 10 },
+  { tasks: 100000, sbs: 1000, groups: 100 },
+].filter((c) => c.tasks <= maxTasks);
+
+const rows: Record<string, string | number>[] = [];
+for (const c of cases) {
+  const s = generateScenario({ seed: 1, ...c });
+  const time = <T>(f: () => T): [T, number] => { const t0 = performance.now(); const r = f(); return [r, (performance.now() - t0) / 1000]; };
+  const timeAsync = async <T>(f: () => Promise<T>): Promise<[T, number]> => { const t0 = performance.now(); const r = await f(); return [r, (performance.now() - t0) / 1000]; };
+  const [lb, lbS] = time(() => lowerBound(s));
+  const [g, gS] = time(() => greedy.solve(s));
+  const [inThread, inS] = time(() => solveAdmm(s));
+  const [p1, p1S] = await timeAsync(() => solveParallel(s, { workers: 1 }));
+  const [p2, p2S] = await timeAsync(() => solveParallel(s, { workers: 2 }));
+  const ok = verifyThreeTier(s, p2).ok && p1.utility === inThread.utility && p2.utility === inThread.utility;
+  rows.push({
+    tasks: c.tasks, sbs: c.sbs, groups: c.groups,
+    'bound s': lbS, 'greedy s': gS, 'greedy gap %': 100 * (g.utility / lb - 1),
+    'admm s': inS, 'pool1 s': p1S, 'pool2 s': p2S, 'pool2/pool1': p2S / p1S,
+    'admm gap %': 100 * (inThread.utility / lb - 1), iterations: inThread.iterations, 'verified, identical': ok ? 'yes' : 'NO',
+  });
+  console.error(`three-tier bench: ${c.tasks} tasks done`);
+}
+printTable(rows);
