@@ -2,9 +2,10 @@ import type { SystemDefinition } from './core/system.ts';
 import { InputError } from './core/errors.ts';
 import { cnnCoop } from './cnn-coop/system.ts';
 import { threeTier } from './three-tier/system.ts';
+import { helperCoop } from './helper-coop/system.ts';
 
 /** Every system family the toolkit knows; the CLI, tests and benchmarks iterate over this list. */
-export const systems: SystemDefinition[] = [cnnCoop, threeTier];
+export const systems: SystemDefinition[] = [cnnCoop, threeTier, helperCoop];
 
 export function getSystem(name: string): SystemDefinition {
   const system = systems.find((s) => s.name === name);
