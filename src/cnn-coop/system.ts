@@ -9,6 +9,9 @@ import { pa, paLoadLimit, mecOnly, mccOnly } from './algorithms/pa.ts';
 import { rlt0 } from './algorithms/rlt0.ts';
 import { ara } from './algorithms/ara.ts';
 import { mdo } from './algorithms/mdo.ts';
+import { ihra } from './algorithms/ihra.ts';
+import { eejs } from './algorithms/eejs.ts';
+import { figures } from './experiments.ts';
 
 export const cnnCoop: SystemDefinition<Scenario, Result> = {
   name: 'cnn-coop',
@@ -41,9 +44,9 @@ export const cnnCoop: SystemDefinition<Scenario, Result> = {
       bandwidthMHz: positive('bandwidth-mhz'), backhaulMbps: positive('backhaul-mbps'), profile, profileName: cnn,
     });
   },
-  algorithms: [pa, rlt0, ara, mdo, mecOnly, mccOnly, paLoadLimit],
+  algorithms: [pa, rlt0, ara, mdo, ihra, eejs, mecOnly, mccOnly, paLoadLimit],
   defaultAlgorithm: 'pa',
   verify: verifyCnnCoop,
   formatResult,
-  figures: [],
+  figures,
 };
