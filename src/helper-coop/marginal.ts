@@ -2,6 +2,7 @@ import {
   type HelperPoint, type Instance, helperEntryPrice, localBitsAtPrice, localCapBits, localEnergyJ, solveHelperEta,
 } from './physics.ts';
 import { illinois } from './roots.ts';
+import { maxDataBits } from './feasibility.ts';
 
 /**
  * The equal-marginal-cost method of specs §7, exact for P1.1 and its FO/FF restrictions:
@@ -146,6 +147,11 @@ export function solveMarginal(inst: Instance, opts: MarginalOptions): MarginalOu
   if (!free.feasible) return free;
   const budget = inst.user.budgetJ;
   if (userOffloadEnergy(free.allocation) <= budget) return free;
+  // the budget binds; past P2's L_max no price ω can make it hold, so settle feasibility first
+  const cap = maxDataBits(inst, opts.local !== 'none').maxDataBits;
+  if (inst.dataBits >= cap) {
+    return { feasible: false, cause: `the user's transmit-energy budget of ${budget} J limits the task to ${cap.toFixed(0)} bits (P2)` };
+  }
   // the user's budget binds: Σ E_{k,1} decreases in ω (a supergradient of the concave dual in ω)
   let lo = 0;
   let hi = 1;

@@ -22,6 +22,8 @@ export interface EllipsoidOptions {
   /** Stop when the proved gap bound falls below this fraction of |g|. */
   relTol: number;
   maxIterations: number;
+  /** Initial ball radius multiplier (retries grow it when z* lies outside). */
+  radiusFactor?: number;
 }
 
 interface EllipsoidOutcome { z: DualVector; value: number; upper: number; iterations: number }
@@ -43,7 +45,7 @@ export function maximiseDual(inst: Instance, opts: EllipsoidOptions): EllipsoidO
   // the initial ball must hold z*: ν* is at most about the all-local marginal cost (J/Mbit)
   const { kappa, cyclesPerBit: c } = inst.user;
   const nuScale = (3 * kappa * c ** 3 * inst.dataBits ** 2) / inst.deadlineS ** 2 / PER_MBIT;
-  const radius = Math.max(5, 4 * nuScale);
+  const radius = Math.max(5, 4 * nuScale) * (opts.radiusFactor ?? 1);
   const z = new Float64Array(n).fill(0.5);
   // P = E·Eᵀ is kept as its factor E: the plain rank-one update of P loses definiteness in long
   // runs once the budget directions (θ* = 0 on the boundary) have shrunk by many orders
@@ -185,15 +187,29 @@ export function solveJtpraDual(s: Scenario, opts: Partial<EllipsoidOptions> = {}
     }
   }
   const n = 3 * inst.helpers.length + 2;
-  const out = maximiseDual(inst, { relTol: opts.relTol ?? 1e-13, maxIterations: opts.maxIterations ?? 400 * n * n + 10000 });
-  const rec = recoverPrimal(inst, out.z);
-  if (!rec) return infeasibleResult('jtpra-dual', ['the recovery LP (30) is infeasible at the dual point found; the ellipsoid method stopped too early']);
+  // near L_max the budget price ω* grows without bound and can leave the initial ball, where the
+  // ellipsoid cannot reach it: a run that ends without closing its proved gap retries with a 10×
+  // ball. (Very near L_max the recovery LP can also fail with z* found exactly, as specs §6.5
+  // warns: the fixed powers then leave no slack; that is reported, never patched silently.)
+  let out = maximiseDual(inst, { relTol: opts.relTol ?? 1e-13, maxIterations: opts.maxIterations ?? 400 * n * n + 10000 });
+  let rec = recoverPrimal(inst, out.z);
+  let iterations = out.iterations;
+  for (let factor = 10; factor <= 1000 && !(out.upper - out.value <= 1e-9 * Math.abs(out.value)); factor *= 10) {
+    const retry = maximiseDual(inst, { relTol: opts.relTol ?? 1e-13, maxIterations: opts.maxIterations ?? 400 * n * n + 10000, radiusFactor: factor });
+    iterations += retry.iterations;
+    const r2 = recoverPrimal(inst, retry.z);
+    if (r2 && (!rec || retry.value > out.value)) { out = retry; rec = r2; }
+  }
+  if (!rec) {
+    return infeasibleResult('jtpra-dual', [`the recovery LP (30) has no solution at the dual point found (g = ${out.value} J); `
+      + 'this happens very near L_max where the fixed powers leave no slack; the instance may still be feasible (use jtpra)']);
+  }
   const result = planResult(s, 'jtpra-dual', {
     status: 'feasible',
     lowerBound: out.value,
     localBits: rec.localBits,
     helpers: rec.helpers,
-    iterations: out.iterations,
+    iterations,
     duals: {
       nuJPerBit: out.z.nu, omega: out.z.omega, lambdaJPerBit: Array.from(out.z.lambda), muJPerBit: Array.from(out.z.mu),
       theta: Array.from(out.z.theta),
