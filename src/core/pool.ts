@@ -22,10 +22,10 @@ export async function runPool(jobs: SampleJob[], workers: number, onDone: () => 
     });
   }
   const pool = new Piscina({
-    filename: new URL('./figure-worker.ts', import.meta.url).href,
+    // A JS entry that registers tsx itself: see figure-worker.mjs.
+    filename: new URL('./figure-worker.mjs', import.meta.url).href,
     maxThreads: workers,
     minThreads: workers,
-    execArgv: ['--import', 'tsx'],
   });
   try {
     return await Promise.all(jobs.map(async (job) => {
