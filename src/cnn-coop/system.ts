@@ -11,6 +11,8 @@ import { ara } from './algorithms/ara.ts';
 import { mdo } from './algorithms/mdo.ts';
 import { ihra } from './algorithms/ihra.ts';
 import { eejs } from './algorithms/eejs.ts';
+import { best } from './algorithms/best.ts';
+import { exact } from './algorithms/exact.ts';
 import { figures } from './experiments.ts';
 
 export const cnnCoop: SystemDefinition<Scenario, Result> = {
@@ -44,7 +46,7 @@ export const cnnCoop: SystemDefinition<Scenario, Result> = {
       bandwidthMHz: positive('bandwidth-mhz'), backhaulMbps: positive('backhaul-mbps'), profile, profileName: cnn,
     });
   },
-  algorithms: [pa, rlt0, ara, mdo, ihra, eejs, mecOnly, mccOnly, paLoadLimit],
+  algorithms: [pa, rlt0, ara, mdo, ihra, eejs, mecOnly, mccOnly, paLoadLimit, best, exact],
   defaultAlgorithm: 'pa',
   verify: verifyCnnCoop,
   formatResult,
