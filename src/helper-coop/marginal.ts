@@ -109,18 +109,22 @@ function solveForOmega(inst: Instance, omega: number, opts: MarginalOptions): Ma
   let lo = 0;
   let hi = 1e-12;
   let top = respondAll(inst, hi, omega, opts);
+  let below = opts.local === 'none' && inst.helpers.length === 0 ? 0 : -L;
   for (let i = 0; top.total < L; i++) {
-    if (i > 200) return { feasible: false, cause: `the helpers${opts.local === 'none' ? '' : ' and the user'} cannot process ${L} bits within ${inst.deadlineS} s` };
+    // saturated: doubling the price no longer buys bits (CPU caps, or budgets through θ)
+    const stalled = i > 60 && top.total <= (below + L) * (1 + 1e-12);
+    // ν = 2^30 pJ/bit is far above any sensible price: let P2 settle feasibility once, cheaply
+    const beyond = i === 30 && L >= maxDataBits(inst, opts.local !== 'none').maxDataBits;
+    if (stalled || beyond || i > 300) return { feasible: false, cause: `the helpers${opts.local === 'none' ? '' : ' and the user'} cannot process ${L} bits within ${inst.deadlineS} s` };
+    below = top.total - L;
     lo = hi;
     hi *= 2;
     top = respondAll(inst, hi, omega, opts);
   }
-  while (hi - lo > 1e-15 * hi) {
-    const mid = 0.5 * (lo + hi);
-    if (mid <= lo || mid >= hi) break;
-    const r = respondAll(inst, mid, omega, opts);
-    if (r.total >= L) { hi = mid; top = r; } else lo = mid;
-  }
+  const flo = lo === 0 ? -L : below;
+  const nu = illinois((x) => respondAll(inst, x, omega, opts).total - L, lo, hi, flo, top.total - L, 'nonnegative', 1e-15);
+  if (nu !== hi) top = respondAll(inst, nu, omega, opts);
+  hi = nu;
   const helperBits = top.helpers.reduce((a, h) => a + h.bits, 0);
   const cap = opts.local === 'none' ? 0 : opts.local === 'max' ? localCapBits(inst) : top.localBits;
   let localBits = Math.min(Math.max(L - helperBits, 0), cap);
