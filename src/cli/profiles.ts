@@ -10,6 +10,7 @@ import { analyzeNetwork, elements, type Network } from '../cnn-coop/profiles/lay
 import { NETWORKS } from '../cnn-coop/profiles/networks.ts';
 import { PRECISIONS, SERVER_CLASSES, type Precision } from '../cnn-coop/profiles/hardware.ts';
 import type { CnnProfile } from '../cnn-coop/model.ts';
+import { studyDefaultScenarios, studyScenario, type SplitStudy } from '../cnn-coop/profiles/study.ts';
 
 /** Right-aligns numeric columns, left-aligns the others. */
 function table(header: string[], rows: string[][]): string {
@@ -60,7 +61,28 @@ function table1Text(p: CnnProfile): string {
   return table(['k', 'r^k', 'p^k Gc/Mbit'], p.reduction.map((r, k) => [String(k + 1), num(r), num(p.gigacyclesPerMbit[k])])) + `${p.source}\n`;
 }
 
-interface Flags { precision?: string; serverClass?: string; utilisation?: string; splits?: string; arch?: string; layers?: boolean; json?: boolean }
+function studyText(st: SplitStudy, what: string): string {
+  const rows = st.choices.map((c) => [c.where, String(c.tasks), num((100 * c.tasks) / Math.max(1, st.tasks), 3)]);
+  return `\nPA's plans on ${what}: ${st.tasks} tasks, ${st.deadlinesMet} meet their deadline; mean total latency ${num(st.meanTotalLatencyS)} s\n` +
+    table(['where the task is cut', 'tasks', '%'], rows);
+}
+
+/** --scenario and --study: where PA cuts the network. */
+function studies(flags: Flags, label: string, profile: CnnProfile): void {
+  if (flags.scenario !== undefined) process.stdout.write(studyText(studyScenario(readDocument(flags.scenario), label, profile), flags.scenario));
+  if (flags.study !== undefined) {
+    const runs = parseNumberFlag('study', flags.study, 'int');
+    const devices = parseNumberFlag('devices', flags.devices ?? '30', 'int');
+    if (runs < 1) throw new InputError('must be at least 1', '--study');
+    if (devices < 1) throw new InputError('must be at least 1', '--devices');
+    process.stdout.write(studyText(studyDefaultScenarios(label, profile, runs, devices), `${runs} Table III scenarios (M = ${devices}, N = 2, seeds 1..${runs})`));
+  }
+}
+
+interface Flags {
+  precision?: string; serverClass?: string; utilisation?: string; splits?: string; arch?: string; layers?: boolean; json?: boolean;
+  study?: string; devices?: string; scenario?: string;
+}
 
 function options(flags: Flags): ProfileOptions {
   const o: ProfileOptions = {};
@@ -90,6 +112,9 @@ export function registerProfilesCommand(program: Command): void {
     .option('--arch <file>', 'compute the profile of your own architecture (JSON or YAML, see docs/profiles.md)')
     .option('--layers', 'also list every layer: output shape, MACs, weights')
     .option('--json', 'print only the profile as JSON (for a scenario\'s cnnProfiles)')
+    .option('--scenario <file>', 'run PA on your cnn-coop scenario with this network on every server; count where it cuts')
+    .option('--study <runs>', "run PA on this many seeded Table III scenarios (N = 2; device cost scaled to the network); count where it cuts")
+    .option('--devices <n>', 'devices M of the --study scenarios', '30')
     .action((name: string | undefined, flags: Flags) => {
       const opts = options(flags);
       if (flags.arch !== undefined && name !== undefined) throw new InputError('give either a profile name or --arch, not both', '--arch');
@@ -101,6 +126,7 @@ export function registerProfilesCommand(program: Command): void {
       if (name === 'table1') {
         if (Object.keys(opts).length > 0 || flags.layers) throw new InputError('table1 is a fixed table: no precision, class, splits or layers', 'profiles');
         process.stdout.write(flags.json ? toJson(TABLE1_PROFILE) : table1Text(TABLE1_PROFILE));
+        if (!flags.json) studies(flags, name, TABLE1_PROFILE);
         return;
       }
       let net: Network;
@@ -121,5 +147,6 @@ export function registerProfilesCommand(program: Command): void {
       process.stdout.write(`${net.description}\n${net.source}\n\n`);
       if (flags.layers) process.stdout.write(layerTable(net, built.profile.layerNames ?? []) + '\n');
       process.stdout.write(splitTable(built));
+      studies(flags, name ?? net.name, built.profile);
     });
 }

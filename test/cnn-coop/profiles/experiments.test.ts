@@ -5,6 +5,8 @@ import { resolveProfile } from '../../../src/cnn-coop/profiles/index.ts';
 import { generateScenario, TABLE1_PROFILE } from '../../../src/cnn-coop/generate.ts';
 import { parseScenario } from '../../../src/cnn-coop/model.ts';
 import { verifyCnnCoop } from '../../../src/verify/cnn-coop.ts';
+import { studyScenario, whereLabel } from '../../../src/cnn-coop/profiles/study.ts';
+import { pa } from '../../../src/cnn-coop/algorithms/pa.ts';
 
 test('withProfile swaps the CNN and rescales only the local cost, by whole-network cycles over Table I\'s', () => {
   const base = generateScenario({ seed: 11, devices: 5, servers: 2 });
@@ -50,4 +52,22 @@ test('the figures have distinct ids, quick variants, and samples with one finite
   assert.equal(prec.fp32, lat.resnet18, 'same seed and M: the fp32 series is the fig4-profiles value');
   const met = fig4ProfilesDeadlines.sample(small, 3);
   assert.ok(Object.values(met).every((v) => v >= 0 && v <= 100));
+});
+
+test('a split study counts every task once, in network order, on the user\'s own devices', () => {
+  const raw = JSON.parse(JSON.stringify(generateScenario({ seed: 8, devices: 5, servers: 2 })));
+  const profile = resolveProfile('alexnet-int8')!;
+  const st = studyScenario(raw, 'alexnet-int8', profile);
+  assert.equal(st.scenarios, 1);
+  assert.equal(st.tasks, 5);
+  assert.equal(st.choices.reduce((a, c) => a + c.tasks, 0), 5);
+  assert.deepEqual(st.choices.map((c) => c.where), ['local (device)', 'raw input to the cloud',
+    ...profile.layerNames!.map((n, k) => `after ${n} (k=${k + 1})`), 'all at the edge']);
+  // the same plan as PA on the scenario with the profile swapped in by hand (device costs untouched)
+  const byHand = { ...raw, cnnProfiles: { mine: profile }, servers: raw.servers.map((s: { cnnProfile: string }) => ({ ...s, cnnProfile: 'mine' })) };
+  const r = pa.solve(parseScenario(byHand));
+  assert.ok(Math.abs(st.meanTotalLatencyS - r.totalLatencyS) < 1e-9);
+  assert.equal(st.deadlinesMet, r.tasks.filter((t) => t.meetsDeadline).length);
+  const counts = new Map(st.choices.map((c) => [c.where, c.tasks]));
+  for (const t of r.tasks) assert.ok((counts.get(whereLabel(t, profile)) ?? 0) > 0);
 });
