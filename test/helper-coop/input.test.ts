@@ -45,7 +45,7 @@ test('the generator is reproducible, honours --helpers, and refuses bad sizes', 
   assert.notDeepEqual(a, helperCoop.generate({ seed: 8, helpers: 8 }));
   assert.equal(a.helpers.length, 8);
   for (const h of a.helpers) {
-    assert.ok(h.distanceM >= 10 && h.distanceM <= 50);
+    assert.ok(h.distanceM !== undefined && h.distanceM >= 10 && h.distanceM <= 50);
     assert.ok([1.6, 2.4, 3].includes(h.maxCpuGHz));
   }
   helperCoop.parseScenario(JSON.parse(JSON.stringify(a)));
