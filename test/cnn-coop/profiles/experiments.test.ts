@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fig4Profiles, fig4ProfilesDeadlines, fig4ProfilesPrecision, profileFigures, solveProfiles, withProfile } from '../../../src/cnn-coop/profiles/experiments.ts';
+import { edgeShare, fig4Profiles, fig4ProfilesDeadlines, fig4ProfilesPrecision, profileFigures, solveProfiles, splitVsServerCpu, withProfile } from '../../../src/cnn-coop/profiles/experiments.ts';
 import { resolveProfile } from '../../../src/cnn-coop/profiles/index.ts';
 import { generateScenario, TABLE1_PROFILE } from '../../../src/cnn-coop/generate.ts';
 import { parseScenario } from '../../../src/cnn-coop/model.ts';
@@ -70,4 +70,16 @@ test('a split study counts every task once, in network order, on the user\'s own
   assert.equal(st.deadlinesMet, r.tasks.filter((t) => t.meetsDeadline).length);
   const counts = new Map(st.choices.map((c) => [c.where, c.tasks]));
   for (const t of r.tasks) assert.ok((counts.get(whereLabel(t, profile)) ?? 0) > 0);
+});
+
+test('edgeShare: 0 on the device or raw to the cloud, p^k / p_total after split k, 1 all at the edge', () => {
+  const p = resolveProfile('vgg16')!;
+  const task = { device: 'MD1', place: 'E1', layers: 5, finishAt: 'cloud' as const, bandwidthShare: 1, cpuShare: 1, backhaulShare: 1, latencyS: 1, energyJ: 1, meetsDeadline: true };
+  assert.equal(edgeShare(task, p), p.gigacyclesPerMbit[4] / p.totalGigacyclesPerMbit!);
+  assert.equal(edgeShare({ ...task, layers: 0 }, p), 0);
+  assert.equal(edgeShare({ ...task, place: 'local', layers: 0, finishAt: 'device' }, p), 0);
+  assert.equal(edgeShare({ ...task, layers: 7, finishAt: 'edge' }, p), 1);
+  const sample = splitVsServerCpu.sample({ x: 3 }, 2);
+  assert.deepEqual(Object.keys(sample), ['table1', 'alexnet', 'vgg16', 'mobilenet-v1', 'resnet18']);
+  assert.ok(Object.values(sample).every((v) => v >= 0 && v <= 100));
 });
