@@ -55,35 +55,47 @@ export function inlinePlanner(algorithm: string, system = 'cnn-coop'): Planner {
 }
 
 export function workerPlanner(algorithm: string, system = 'cnn-coop'): Planner {
-  const worker = new Worker(new URL('./planner-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
-  worker.unref();
+  // Node 20 does not apply `--import tsx` to a worker's own entry file, so a small JS bootstrap
+  // registers tsx and then loads the TypeScript entry.
+  const entry = new URL('./planner-worker.ts', import.meta.url).href;
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   const waiting = new Map<number, (o: PlanOutcome) => void>();
+  let worker: Worker | null = null;
   let id = 0;
-  let dead: string | null = null;
-  const failAll = (why: string) => {
-    dead = why;
+  const failAll = (w: Worker, why: string) => {
+    if (worker !== w) return;
+    // a crashed thread fails the plans it held; the next plan starts a fresh one
+    worker = null;
     for (const resolve of waiting.values()) resolve({ ok: false, error: why });
     waiting.clear();
   };
-  worker.on('message', (msg: { id: number; outcome: PlanOutcome }) => {
-    waiting.get(msg.id)?.(msg.outcome);
-    waiting.delete(msg.id);
-  });
-  worker.on('error', (err) => failAll(`planner thread failed: ${err.message}`));
-  worker.on('exit', (code) => failAll(`planner thread exited (${code})`));
+  const spawn = (): Worker => {
+    const w = new Worker(bootstrap, { eval: true });
+    w.unref();
+    w.on('message', (msg: { id: number; outcome: PlanOutcome }) => {
+      waiting.get(msg.id)?.(msg.outcome);
+      waiting.delete(msg.id);
+    });
+    w.on('error', (err) => failAll(w, `planner thread failed: ${err.message}`));
+    w.on('exit', (code) => failAll(w, `planner thread exited (${code})`));
+    return w;
+  };
   return {
     algorithm,
     plan(scenario) {
-      if (dead) return Promise.resolve({ ok: false, error: dead });
+      worker ??= spawn();
       const job: PlanJob = { id: ++id, system, algorithm, scenario };
+      const w = worker;
       return new Promise((resolve) => {
         waiting.set(job.id, resolve);
-        worker.postMessage(job);
+        w.postMessage(job);
       });
     },
     async close() {
-      worker.removeAllListeners('exit');
-      await worker.terminate();
+      const w = worker;
+      worker = null;
+      if (w) await w.terminate();
     },
   };
 }

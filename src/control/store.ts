@@ -129,6 +129,12 @@ export class Store {
     return { id: row.id, kind: row.kind, subject: row.subject, createdAt: row.createdAt, revokedAt: row.revokedAt };
   }
 
+  /** Whether a token (by id) still exists and is not revoked. */
+  checkTokenById(id: string): boolean {
+    const row = this.stmts.token.get(id) as TokenRecord | undefined;
+    return row !== undefined && row.revokedAt === null;
+  }
+
   revokeToken(id: string): boolean {
     return this.stmts.revokeToken.run(Date.now(), id).changes > 0;
   }

@@ -1,0 +1,368 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { Store, type IncomingReport, type ReportOutcome, type StoredDevice, type StoredPlan } from './store.ts';
+import { RateLimiters, subjectAllows, type TokenRecord } from './auth.ts';
+import { agentMessageSchema, errorBody, parseMessage, type AgentMessage, type DeviceDecision, type ErrorCode, type ServerInfo } from './protocol.ts';
+import { buildScenario, decisionsOf, planMessageFor, profileOf, DEFAULT_BASE, type PlanHeader, type ScenarioBase } from './scenario.ts';
+import type { Planner } from './planner.ts';
+import type { Result } from '../cnn-coop/model.ts';
+import { handleHttp, handleUpgrade } from './api.ts';
+
+/**
+ * The GTME: keeps the current state (servers from their agents, devices from their reports),
+ * re-plans on change and on a timer, and pushes each server's part of the plan to its agent.
+ *
+ *   agent --hello/reports/admit/leave--> [validate, authorise, rate-limit] --> group commit (SQLite)
+ *     --> ack to agent --> state changed --> debounce --> planner thread --> verify --> store plan
+ *     --> push per-server plan messages
+ *
+ * Nothing reaches the in-memory state before it is committed, so whatever was acknowledged is
+ * what a restarted controller reloads.
+ */
+export interface ControllerOptions {
+  host: string;
+  port: number;
+  dbPath: string;
+  planner: Planner;
+  /** Changes within this window are planned together. */
+  debounceMs: number;
+  /** Re-plan at least this often, even without changes (0 = never). */
+  replanS: number;
+  maxBodyBytes: number;
+  /** Messages (a batch counts one per report) per second per token; 0 = unlimited. */
+  rateLimitPerS: number;
+  /** Devices silent for longer are left out of plans (0 = never). */
+  deviceTtlS: number;
+  keepPlans: number;
+  synchronous?: 'FULL' | 'NORMAL';
+  base?: ScenarioBase;
+  log?: (line: string) => void;
+}
+
+export interface AgentConn {
+  ws: WebSocket;
+  token: TokenRecord;
+  serverId: string | null;
+  /** Devices whose tokens this connection's agent presented and the controller accepted. */
+  admitted: Set<string>;
+  malformed: number;
+}
+
+interface ServerState {
+  info: ServerInfo;
+  updatedAt: number;
+  conn: AgentConn | null;
+}
+
+interface PendingUnit {
+  items: IncomingReport[];
+  done: (outcomes: ReportOutcome[] | null, error?: Error) => void;
+}
+
+export interface LatestPlan {
+  header: PlanHeader & { trigger: string; logSeq: number; solveMs: number };
+  stored: StoredPlan;
+  decisions: Map<string, DeviceDecision>;
+}
+
+const MAX_MALFORMED_PER_CONNECTION = 20;
+
+export class Controller {
+  readonly store: Store;
+  readonly servers = new Map<string, ServerState>();
+  readonly devices: Map<string, StoredDevice>;
+  latest: LatestPlan | null = null;
+  lastPlanError: string | null = null;
+  readonly limiters: RateLimiters;
+  readonly wss: WebSocketServer;
+  private http: Server | null = null;
+  private pending: PendingUnit[] = [];
+  private flushScheduled = false;
+  private dirtyReason: string | null = null;
+  private debounceTimer: NodeJS.Timeout | null = null;
+  private replanTimer: NodeJS.Timeout | null = null;
+  private planning: Promise<void> | null = null;
+  private stopped = false;
+  readonly log: (line: string) => void;
+
+  constructor(readonly opts: ControllerOptions) {
+    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.store = new Store(opts.dbPath, { synchronous: opts.synchronous });
+    this.devices = this.store.devices();
+    for (const s of this.store.servers()) this.servers.set(s.serverId, { info: s.info, updatedAt: s.updatedAt, conn: null });
+    const stored = this.store.latestPlan();
+    if (stored) this.latest = toLatest(stored);
+    this.limiters = new RateLimiters(opts.rateLimitPerS, Math.max(1, 2 * opts.rateLimitPerS));
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxBodyBytes });
+  }
+
+  async start(): Promise<number> {
+    const server = createServer((req, res) => handleHttp(this, req, res));
+    server.on('upgrade', (req, socket, head) => handleUpgrade(this, req, socket, head));
+    this.http = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.host, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    const stats = this.store.logStats();
+    this.log(`controller: resumed ${this.devices.size} devices, ${this.servers.size} known servers, ${stats.reports} logged reports, plan ${this.latest?.header.planId ?? 'none'}`);
+    if (this.opts.replanS > 0) {
+      this.replanTimer = setInterval(() => this.requestPlan('timer', 0), this.opts.replanS * 1000);
+    }
+    return port;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.replanTimer) clearInterval(this.replanTimer);
+    if (this.debounceTimer) clearTimeout(this.debounceTimer);
+    for (const ws of this.wss.clients) ws.close(1001, 'controller stopping');
+    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
+    this.http?.closeAllConnections();
+    await this.planning;
+    this.flush();
+    await this.opts.planner.close();
+    this.store.close();
+  }
+
+  // ---- reports: group commit ----
+
+  /** Queues reports for the next commit; `done` runs after the commit (outcomes) or on failure. */
+  submitReports(unit: PendingUnit): void {
+    this.pending.push(unit);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const units = this.pending;
+    this.pending = [];
+    if (units.length === 0) return;
+    const items = units.flatMap((u) => u.items);
+    let committed: ReturnType<Store['commitReports']>;
+    try {
+      committed = this.store.commitReports(items);
+    } catch (err) {
+      this.log(`controller: commit failed: ${(err as Error).message}`);
+      for (const u of units) u.done(null, err as Error);
+      return;
+    }
+    const now = Date.now();
+    let changed = false;
+    items.forEach((it, i) => {
+      if (committed.outcomes[i] !== 'accepted') return;
+      this.devices.set(it.report.deviceId, { report: it.report, via: it.via, updatedAt: now, logSeq: committed.logSeqs[i] });
+      changed = true;
+    });
+    let k = 0;
+    for (const u of units) {
+      u.done(committed.outcomes.slice(k, k + u.items.length));
+      k += u.items.length;
+    }
+    if (changed) this.requestPlan('reports');
+  }
+
+  removeDevice(deviceId: string, via: string | null): boolean {
+    const known = this.store.removeDevice(deviceId, via);
+    if (known) {
+      this.devices.delete(deviceId);
+      this.requestPlan('device left');
+    }
+    return known;
+  }
+
+  // ---- planning ----
+
+  /** Plans within `delayMs` (default: the debounce window); requests in the window share one plan. */
+  requestPlan(reason: string, delayMs = this.opts.debounceMs): void {
+    if (this.stopped) return;
+    this.dirtyReason ??= reason;
+    if (this.planning) return; // picked up when the running plan ends
+    if (this.debounceTimer && delayMs > 0) return;
+    if (this.debounceTimer) clearTimeout(this.debounceTimer);
+    this.debounceTimer = setTimeout(() => {
+      this.debounceTimer = null;
+      this.planning = this.planNow().finally(() => {
+        this.planning = null;
+        if (this.dirtyReason) this.requestPlan(this.dirtyReason);
+      });
+    }, delayMs);
+  }
+
+  connectedServers(): Array<{ serverId: string; info: ServerInfo }> {
+    return [...this.servers].filter(([, s]) => s.conn !== null).map(([serverId, s]) => ({ serverId, info: s.info }));
+  }
+
+  private async planNow(): Promise<void> {
+    const trigger = this.dirtyReason ?? 'timer';
+    this.dirtyReason = null;
+    const servers = this.connectedServers();
+    const cutoff = this.opts.deviceTtlS > 0 ? Date.now() - this.opts.deviceTtlS * 1000 : -Infinity;
+    const devices = [...this.devices.values()].filter((d) => d.updatedAt >= cutoff);
+    if (servers.length === 0 || devices.length === 0) {
+      this.log(`controller: nothing to plan (${servers.length} connected servers, ${devices.length} devices)`);
+      return;
+    }
+    const scenario = buildScenario(servers, devices, this.opts.base ?? DEFAULT_BASE);
+    const basis: Record<string, number> = {};
+    const via: Record<string, string | null> = {};
+    let logSeq = 0;
+    for (const d of devices) {
+      basis[d.report.deviceId] = d.report.seq;
+      via[d.report.deviceId] = d.via;
+      logSeq = Math.max(logSeq, d.logSeq);
+    }
+    const outcome = await this.opts.planner.plan(scenario);
+    if (this.stopped) return;
+    if (!outcome.ok) {
+      this.lastPlanError = outcome.error;
+      this.log(`controller: planning failed (${trigger}): ${outcome.error}`);
+      return;
+    }
+    this.lastPlanError = null;
+    const r = outcome.result;
+    if (!outcome.verified) this.log(`controller: plan fails the independent check: ${outcome.issues.map((i) => `${i.task ?? ''} ${i.constraint}: ${i.message}`).join('; ')}`);
+    const plan: Omit<StoredPlan, 'id'> = {
+      createdAt: Date.now(), algorithm: r.algorithm, trigger, logSeq, status: r.status, verified: outcome.verified,
+      totalLatencyS: r.totalLatencyS, solveMs: outcome.solveMs, scenario, result: r, basis, via,
+    };
+    const id = this.store.savePlan(plan, this.opts.keepPlans);
+    this.latest = toLatest({ id, ...plan });
+    this.log(`controller: plan ${id} (${trigger}): ${devices.length} devices on ${servers.length} servers, ${r.status}, total latency ${r.totalLatencyS.toFixed(4)} s, solved in ${outcome.solveMs.toFixed(0)} ms${outcome.verified ? ', verified' : ', NOT verified'}`);
+    this.pushLatest();
+  }
+
+  /** Sends every connected agent its part of the latest plan. */
+  pushLatest(): void {
+    if (!this.latest) return;
+    for (const [serverId, s] of this.servers) if (s.conn) this.pushTo(s.conn, serverId);
+  }
+
+  private pushTo(conn: AgentConn, serverId: string): void {
+    if (!this.latest) return;
+    const msg = planMessageFor(serverId, this.latest.header, this.latest.decisions, this.latest.stored.via);
+    conn.ws.send(JSON.stringify(msg));
+  }
+
+  // ---- agents ----
+
+  onAgentConnection(ws: WebSocket, token: TokenRecord): void {
+    const conn: AgentConn = { ws, token, serverId: null, admitted: new Set(), malformed: 0 };
+    ws.on('message', (data, isBinary) => this.onAgentMessage(conn, isBinary ? '' : data.toString()));
+    ws.on('close', () => {
+      if (conn.serverId && this.servers.get(conn.serverId)?.conn === conn) {
+        this.servers.get(conn.serverId)!.conn = null;
+        this.log(`controller: agent ${conn.serverId} disconnected`);
+        this.requestPlan(`agent ${conn.serverId} left`);
+      }
+    });
+    ws.on('error', () => {});
+  }
+
+  sendError(conn: AgentConn, code: ErrorCode, err: Error | string, extra: Record<string, unknown> = {}): void {
+    conn.ws.send(JSON.stringify({ type: 'error', ...errorBody(code, err), ...extra }));
+  }
+
+  private onAgentMessage(conn: AgentConn, text: string): void {
+    // a token revoked while connected stops working at its next message
+    if (!this.store.checkTokenById(conn.token.id)) {
+      this.sendError(conn, 'unauthorized', 'token revoked');
+      conn.ws.close(4401, 'token revoked');
+      return;
+    }
+    const parsed = parseMessage(agentMessageSchema, text, 'message');
+    if (!parsed.ok) {
+      this.sendError(conn, 'malformed', parsed.error);
+      if (++conn.malformed >= MAX_MALFORMED_PER_CONNECTION) conn.ws.close(1008, 'too many malformed messages');
+      return;
+    }
+    const msg = parsed.value;
+    const cost = msg.type === 'reports' ? msg.reports.length : 1;
+    const limit = this.limiters.take(`${conn.token.id}:${conn.serverId ?? ''}`, cost);
+    if (!limit.ok) {
+      this.sendError(conn, 'rate_limited', `rate limit of ${this.opts.rateLimitPerS}/s exceeded`, { retryAfterMs: limit.retryAfterMs, ...(msg.type === 'reports' ? { batch: msg.batch } : {}), ...('ref' in msg ? { ref: msg.ref } : {}) });
+      return;
+    }
+    if (msg.type === 'hello') return this.onHello(conn, msg);
+    if (!conn.serverId) return this.sendError(conn, 'conflict', 'send hello first');
+    switch (msg.type) {
+      case 'admit': return this.onAdmit(conn, msg);
+      case 'reports': return this.onReports(conn, msg);
+      case 'leave': return this.onLeave(conn, msg);
+    }
+  }
+
+  private onHello(conn: AgentConn, msg: Extract<AgentMessage, { type: 'hello' }>): void {
+    if (!subjectAllows(conn.token.subject, msg.serverId)) {
+      return this.sendError(conn, 'forbidden', `this token may register "${conn.token.subject}", not "${msg.serverId}"`, { field: 'message serverId' });
+    }
+    if (conn.serverId && conn.serverId !== msg.serverId) return this.sendError(conn, 'conflict', `already registered as ${conn.serverId}`);
+    if (!profileOf(msg.server)) {
+      return this.sendError(conn, 'malformed', `unknown CNN profile "${msg.server.cnnProfile}" (give a built-in name or an inline profile)`, { field: 'message server.cnnProfile' });
+    }
+    const previous = this.servers.get(msg.serverId);
+    if (previous?.conn && previous.conn !== conn) previous.conn.ws.close(4009, 'replaced by a newer connection');
+    const now = Date.now();
+    this.store.saveServer(msg.serverId, msg.server, now);
+    conn.serverId = msg.serverId;
+    this.servers.set(msg.serverId, { info: msg.server, updatedAt: now, conn });
+    conn.ws.send(JSON.stringify({ type: 'welcome', serverId: msg.serverId, planId: this.latest?.header.planId ?? null }));
+    this.log(`controller: agent ${msg.serverId} registered`);
+    this.requestPlan(`agent ${msg.serverId} joined`);
+  }
+
+  private onAdmit(conn: AgentConn, msg: Extract<AgentMessage, { type: 'admit' }>): void {
+    const token = this.store.checkToken(msg.token);
+    let error: string | null = null;
+    if (!token) error = 'unknown or revoked device token';
+    else if (token.kind !== 'device') error = `a ${token.kind} token cannot act as a device`;
+    else if (!subjectAllows(token.subject, msg.deviceId)) error = `this token may report as "${token.subject}", not "${msg.deviceId}"`;
+    if (error === null) conn.admitted.add(msg.deviceId);
+    conn.ws.send(JSON.stringify({ type: 'admitted', ref: msg.ref, deviceId: msg.deviceId, ok: error === null, ...(error ? { error: 'unauthorized', message: error } : {}) }));
+  }
+
+  private onReports(conn: AgentConn, msg: Extract<AgentMessage, { type: 'reports' }>): void {
+    const rejected: Array<{ ref: number; error: ErrorCode; message: string }> = [];
+    const accepted: Array<{ ref: number; item: IncomingReport }> = [];
+    for (const { ref, report } of msg.reports) {
+      if (!conn.admitted.has(report.deviceId)) rejected.push({ ref, error: 'forbidden', message: `device ${report.deviceId} was not admitted on this connection` });
+      else accepted.push({ ref, item: { report, via: conn.serverId } });
+    }
+    const reply = (outcomes: ReportOutcome[] | null, err?: Error) => {
+      if (conn.ws.readyState !== conn.ws.OPEN) return;
+      if (!outcomes) {
+        // not committed: not acknowledged, so the agent keeps and resends them
+        this.sendError(conn, 'unavailable', `storage failed: ${err?.message}`, { batch: msg.batch });
+        return;
+      }
+      conn.ws.send(JSON.stringify({
+        type: 'ack', batch: msg.batch,
+        accepted: accepted.filter((_, i) => outcomes[i] === 'accepted').map((a) => a.ref),
+        duplicate: accepted.filter((_, i) => outcomes[i] === 'duplicate').map((a) => a.ref),
+        rejected,
+      }));
+    };
+    if (accepted.length === 0) reply([]);
+    else this.submitReports({ items: accepted.map((a) => a.item), done: reply });
+  }
+
+  private onLeave(conn: AgentConn, msg: Extract<AgentMessage, { type: 'leave' }>): void {
+    if (!conn.admitted.has(msg.deviceId)) return this.sendError(conn, 'forbidden', `device ${msg.deviceId} was not admitted on this connection`, { ref: msg.ref });
+    this.removeDevice(msg.deviceId, conn.serverId);
+    conn.admitted.delete(msg.deviceId);
+    conn.ws.send(JSON.stringify({ type: 'left', ref: msg.ref, deviceId: msg.deviceId }));
+  }
+}
+
+function toLatest(stored: StoredPlan): LatestPlan {
+  const header = {
+    planId: stored.id, createdAt: stored.createdAt, algorithm: stored.algorithm, status: stored.status, verified: stored.verified,
+    totalLatencyS: stored.totalLatencyS, trigger: stored.trigger, logSeq: stored.logSeq, solveMs: stored.solveMs,
+  };
+  return { header, stored, decisions: decisionsOf(stored.result as Pick<Result, 'tasks'>, stored.id, stored.basis) };
+}

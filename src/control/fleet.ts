@@ -1,0 +1,157 @@
+import { createRng, type Rng } from '../core/rng.ts';
+import { median, quantile } from '../core/stats.ts';
+import { DeviceClient, type DeviceState } from './device.ts';
+import type { DeviceDecision } from './protocol.ts';
+
+/**
+ * `mec devices --count N`: a fleet of simulated devices, each a DeviceClient. They walk the
+ * area by random waypoints and report their position and task every period; tasks are drawn as
+ * in the paper's Table III (the same ranges as `mec generate cnn-coop`). The fleet measures the
+ * two numbers a user of the control plane cares about: reports acknowledged per second, and the
+ * time from a report to the first decision computed from it.
+ */
+export interface FleetOptions {
+  agentUrls: string[];
+  token: string;
+  count: number;
+  idPrefix: string;
+  seed: number;
+  areaM: number;
+  speedMps: number;
+  periodS: number;
+  log?: (line: string) => void;
+}
+
+interface SimDevice {
+  client: DeviceClient;
+  state: DeviceState & { x: number; y: number };
+  target: { x: number; y: number };
+  rng: Rng;
+  /** seq -> time it was sent (ms), until a decision based on it arrives. */
+  sentAt: Map<number, number>;
+}
+
+export interface FleetStats {
+  devices: number;
+  admitted: number;
+  reportsSent: number;
+  reportsAcked: number;
+  decisions: number;
+  /** Report -> first decision based on it (or on a later report), ms. */
+  latencyMs: number[];
+  ackMs: number[];
+}
+
+export class Fleet {
+  readonly devices: SimDevice[] = [];
+  readonly stats: FleetStats = { devices: 0, admitted: 0, reportsSent: 0, reportsAcked: 0, decisions: 0, latencyMs: [], ackMs: [] };
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(readonly opts: FleetOptions) {
+    const rng = createRng(opts.seed);
+    for (let i = 0; i < opts.count; i++) {
+      const r = rng.fork(`device ${i}`);
+      const deviceId = `${opts.idPrefix}${i + 1}`;
+      const client = new DeviceClient({ agentUrl: opts.agentUrls[i % opts.agentUrls.length], token: opts.token, deviceId });
+      const state = {
+        x: r.uniform(0, opts.areaM), y: r.uniform(0, opts.areaM),
+        dataMbit: r.uniform(1, 10), minRateMbps: 1, deadlineS: r.uniform(1, 2), txPowerW: 0.6,
+        cpuGHz: r.pick([2, 4]), gigacyclesPerMbit: r.uniform(2, 4),
+      };
+      const dev: SimDevice = { client, state, target: { x: r.uniform(0, opts.areaM), y: r.uniform(0, opts.areaM) }, rng: r, sentAt: new Map() };
+      client.on('ack', (seq: number) => {
+        this.stats.reportsAcked++;
+        const t = dev.sentAt.get(seq);
+        if (t !== undefined) this.stats.ackMs.push(performance.now() - t);
+      });
+      client.on('decision', (d: DeviceDecision) => this.onDecision(dev, d));
+      this.devices.push(dev);
+    }
+    this.stats.devices = opts.count;
+  }
+
+  private onDecision(dev: SimDevice, d: DeviceDecision): void {
+    this.stats.decisions++;
+    const now = performance.now();
+    // every report up to the one the plan used is now answered
+    for (const [seq, t] of dev.sentAt) {
+      if (seq <= d.basedOnSeq) {
+        this.stats.latencyMs.push(now - t);
+        dev.sentAt.delete(seq);
+      }
+    }
+  }
+
+  /** Connects every device (a few at a time, so an agent is not flooded by handshakes). */
+  async connect(concurrency = 50): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < this.devices.length) {
+        const dev = this.devices[next++];
+        await dev.client.connect();
+        this.stats.admitted++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, this.devices.length) }, worker));
+  }
+
+  /** Moves every device one step and reports; devices are spread evenly over the period. */
+  step(dtS: number): void {
+    for (const dev of this.devices) this.move(dev, dtS);
+    for (const dev of this.devices) this.reportOne(dev);
+  }
+
+  private move(dev: SimDevice, dtS: number): void {
+    const dx = dev.target.x - dev.state.x;
+    const dy = dev.target.y - dev.state.y;
+    const dist = Math.hypot(dx, dy);
+    const stepM = this.opts.speedMps * dtS;
+    if (dist <= stepM) {
+      dev.state.x = dev.target.x;
+      dev.state.y = dev.target.y;
+      dev.target = { x: dev.rng.uniform(0, this.opts.areaM), y: dev.rng.uniform(0, this.opts.areaM) };
+    } else {
+      dev.state.x += (dx / dist) * stepM;
+      dev.state.y += (dy / dist) * stepM;
+    }
+  }
+
+  private reportOne(dev: SimDevice): void {
+    const seq = dev.client.report({ ...dev.state });
+    dev.sentAt.set(seq, performance.now());
+    this.stats.reportsSent++;
+  }
+
+  /** Reports every period until stop(); each device reports once a period, staggered. */
+  run(): void {
+    const periodMs = this.opts.periodS * 1000;
+    const sliceMs = 20;
+    const slices = Math.max(1, Math.round(periodMs / sliceMs));
+    let slice = 0;
+    this.timer = setInterval(() => {
+      const from = Math.floor((slice * this.devices.length) / slices);
+      const to = Math.floor(((slice + 1) * this.devices.length) / slices);
+      for (let i = from; i < to; i++) {
+        this.move(this.devices[i], this.opts.periodS);
+        this.reportOne(this.devices[i]);
+      }
+      slice = (slice + 1) % slices;
+    }, sliceMs);
+  }
+
+  stop(opts: { leave?: boolean } = {}): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const dev of this.devices) dev.client.close(opts);
+  }
+
+  summary(): Record<string, number> {
+    const l = this.stats.latencyMs;
+    const a = this.stats.ackMs;
+    return {
+      devices: this.stats.devices, admitted: this.stats.admitted, reportsSent: this.stats.reportsSent, reportsAcked: this.stats.reportsAcked,
+      decisions: this.stats.decisions,
+      ackMedianMs: a.length ? median(a) : NaN, ackP99Ms: a.length ? quantile(a, 0.99) : NaN,
+      decisionMedianMs: l.length ? median(l) : NaN, decisionP99Ms: l.length ? quantile(l, 0.99) : NaN,
+    };
+  }
+}
