@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { registerCoreCommands } from './commands.ts';
 import { registerReproduceCommand } from './reproduce.ts';
+import { registerControlCommands } from './control.ts';
 import { registerProfilesCommand } from './profiles.ts';
 
 /**
@@ -15,6 +16,7 @@ const program = new Command('mec')
 
 registerCoreCommands(program);
 registerReproduceCommand(program);
+registerControlCommands(program);
 registerProfilesCommand(program);
 (await import('./three-tier.ts')).registerThreeTierCommands(program);
 
