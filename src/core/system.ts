@@ -116,6 +116,11 @@ export interface SystemDefinition<S = any, R extends ResultEnvelope = any> {
   /** A readable table of a result for the terminal. */
   formatResult(scenario: S, result: R): string;
   figures: FigureDefinition[];
+  /**
+   * Generate options (besides seed) for the small random instances the conformance tests run
+   * every algorithm on; e.g. { devices: 8, servers: 2 }. The defaults are used where absent.
+   */
+  testInstance?: Record<string, number | string>;
 }
 
 export function findAlgorithm<S, R extends ResultEnvelope>(system: SystemDefinition<S, R>, name: string): Algorithm<S, R> | undefined {
