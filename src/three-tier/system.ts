@@ -7,6 +7,7 @@ import { allLocal } from './algorithms/all-local.ts';
 import { allMbs } from './algorithms/all-mbs.ts';
 import { nearestSbs } from './algorithms/nearest-sbs.ts';
 import { greedy } from './algorithms/greedy.ts';
+import { exact } from './algorithms/exact.ts';
 import { figures } from './experiments.ts';
 
 function formatResult(_s: Scenario, r: Result): string {
@@ -33,7 +34,7 @@ export const threeTier: SystemDefinition<Scenario, Result> = {
   parseResult,
   generateOptions,
   generate,
-  algorithms: [admm, allLocal, allMbs, nearestSbs, greedy],
+  algorithms: [admm, allLocal, allMbs, nearestSbs, greedy, exact],
   defaultAlgorithm: 'admm',
   verify: verifyThreeTier,
   formatResult,
