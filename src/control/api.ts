@@ -111,7 +111,7 @@ export const ROUTES: Route[] = [
   {
     method: 'GET', path: '/v1/plan', auth: ['operator', 'agent'],
     handle: ({ res, ctl }) => ctl.latest
-      ? send(res, 200, { ...ctl.latest.header, result: ctl.latest.stored.result, basis: ctl.latest.stored.basis, via: ctl.latest.stored.via })
+      ? send(res, 200, { ...ctl.latest.header, scenario: ctl.latest.stored.scenario, result: ctl.latest.stored.result, basis: ctl.latest.stored.basis, via: ctl.latest.stored.via })
       : fail(res, 'not_found', 'no plan yet'),
   },
   {

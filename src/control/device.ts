@@ -53,6 +53,11 @@ export class DeviceClient extends EventEmitter {
     });
   }
 
+  /** The seq of the last report made (-1 before the first). */
+  get lastSeq(): number {
+    return this.seq - 1;
+  }
+
   get isAdmitted(): boolean {
     return this.admitted;
   }
