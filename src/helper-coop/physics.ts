@@ -126,7 +126,7 @@ export function helperPoint(inst: Instance, k: number, etaW: number, w1: number,
   const y1 = solvePhi(etaW / (w1 * h.n1W));
   const y3 = solvePhi(etaW / (w3 * h.n3W));
   const fHz = fixedMaxCpu ? h.fmaxHz : Math.min(Math.cbrt(etaW / (2 * h.kappa)), h.fmaxHz);
-  // time and energy per bit of each link; ln2/(B·x) = 1/(B·y)·ln2… written with y = x·ln2
+  // seconds per input bit on each link: 1/(B·x) = ln2/(B·y); energy per bit = power × that
   const t1 = Math.LN2 / (B * y1);
   const t3 = a > 0 ? (a * Math.LN2) / (B * y3) : 0;
   const secondsPerBit = t1 + (h.cyclesPerBit / fHz) + t3;

@@ -226,5 +226,5 @@ export const jtpraDual: Algorithm<Scenario, Result> = {
   name: 'jtpra-dual',
   description: "JTPRA as the paper runs it: ellipsoid method on the (3K+2)-dim dual, closed-form subproblems, recovery LP on HiGHS",
   solve: (s) => solveJtpraDual(s),
-  smallOnly: { maxSize: 30, sizeOf: (s) => s.helpers.length },
+  smallOnly: { maxSize: 20, sizeOf: (s) => s.helpers.length },
 };
