@@ -1,12 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { getSystem } from '../../src/systems.ts';
 import { DeviceClient, type DeviceState } from '../../src/control/device.ts';
 import type { DeviceDecision } from '../../src/control/protocol.ts';
+import { OPENAPI_PATH } from '../../src/control/api.ts';
 import { getJson, killAll, mec, mecRun, postJson, waitEvent, type Proc } from './helpers.ts';
 
 /**
@@ -90,6 +91,8 @@ describe('control plane on loopback (real processes)', { timeout: 120000 }, () =
     const got = await Promise.all(devices.map((d, i) => waitDecision(d, (x) => x.basedOnSeq >= seqs[i], `decision for d${i + 1}`)));
     const planId = Math.max(...got.map((g) => g.planId));
     await Promise.all(devices.map((d, i) => waitDecision(d, (x) => x.planId >= planId, `plan ${planId} at d${i + 1}`)));
+    const served = await fetch(`${base}/openapi.json`);
+    assert.deepEqual(await served.json(), JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')));
     const { status, body: plan } = await operatorGet('/v1/plan');
     assert.equal(status, 200);
     assert.ok(plan.planId >= planId);
