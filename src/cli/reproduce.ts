@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { systems, getSystem } from '../systems.ts';
-import { reproduceFigure } from '../core/reproduce.ts';
 import { InputError } from '../core/errors.ts';
 import { parseNumberFlag } from './parse.ts';
 import type { FigureDefinition, SystemDefinition } from '../core/system.ts';
@@ -29,6 +28,8 @@ export function registerReproduceCommand(program: Command): void {
       const runs = flags.runs === undefined ? undefined : parseNumberFlag('runs', flags.runs, 'int');
       if (runs !== undefined && runs < 1) throw new InputError('must be at least 1', '--runs');
       const workers = flags.workers === undefined ? undefined : parseNumberFlag('workers', flags.workers, 'int');
+      // Loaded here: the plotting stack (vega, resvg) is heavy and only this command needs it.
+      const { reproduceFigure } = await import('../core/reproduce.ts');
       for (const [system, fig] of chosen) {
         const out = await reproduceFigure(system.name, fig, { quick: flags.quick, runs, seed: parseNumberFlag('seed', flags.seed, 'int'), workers, outDir: flags.out });
         process.stdout.write(`\n${system.name} ${fig.id}: ${fig.title} (${out.runs} runs a point)\n`);

@@ -43,10 +43,12 @@ export interface RltSolution {
   cuts: number;
 }
 
-const VARS = 10; // x, ι, ν, ø, φ, ς, ϑ, tι, tν, tø
+const VARS = 7; // x, ι, ν, ø, and the epigraph variables t ≥ 1/ι, 1/ν, 1/ø
 
 export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts: RltOptions = {}): RltSolution {
   const eps = [opts.epsB ?? 1e-3, opts.epsC ?? 1e-3, opts.epsF ?? 1e-3];
+  const A = eps.map((e) => 1 / (1 + e));
+  const B = eps.map((e) => 1 / e);
   const tol = opts.tol ?? 1e-8;
   const { M, N } = pre;
   const pairs: Array<{ m: number; n: number; lo: number; times: [number, number, number]; fixed: number }> = [];
@@ -58,6 +60,13 @@ export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts:
       pairs.push({ m, n, lo, times: [t.txS, t.computeS, t.backhaulS], fixed: t.cloudS });
     }
   }
+  /*
+   * φ, ς, ϑ are eliminated. Of the four bound-factor products (24) only the two lower bounds on φ
+   * can bind (the objective and C10 push φ down), so φ = max(a·x, ι - b(1 - x)); and an optimum
+   * never has ι < b - (b - a)x, where φ = a·x whatever ι is (raising ι to that value keeps φ and
+   * only loosens C11). Hence, without loss, ι ≥ b - (b - a)x (row R1) and φ = ι - b(1 - x), which
+   * satisfies the two upper products automatically since a ≤ ι ≤ b.
+   */
   const P = pairs.length;
   const slack0 = P * VARS;
   const numCols = slack0 + M;
@@ -67,16 +76,20 @@ export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts:
   const upper = new Float64Array(numCols);
   // A deadline second costs more than any plan's total latency can change.
   const penalty = 1e3 * (1 + pre.localS.reduce((a, b) => a + b, 0));
+  let offset = pre.localS.reduce((a, b) => a + b, 0);
+  // Relaxed latency terms of pair q: (e - D_m + Σ_r T_r b_r)·x + Σ_r T_r ι_r - Σ_r T_r b_r.
+  const xCoef = (q: number) => pairs[q].fixed - pre.localS[pairs[q].m] + pairs[q].times.reduce((a, t, r) => a + t * B[r], 0);
+  const constant = (q: number) => pairs[q].times.reduce((a, t, r) => a + t * B[r], 0);
   pairs.forEach((p, q) => {
-    cost[col(q, 0)] = -pre.localS[p.m] + p.fixed;
+    cost[col(q, 0)] = xCoef(q);
     upper[col(q, 0)] = 1;
+    offset -= constant(q);
     for (let r = 0; r < 3; r++) {
-      lower[col(q, 1 + r)] = 1 / (1 + eps[r]);
-      upper[col(q, 1 + r)] = 1 / eps[r];
-      cost[col(q, 4 + r)] = p.times[r];
-      upper[col(q, 4 + r)] = 1 / eps[r];
-      lower[col(q, 7 + r)] = eps[r];
-      upper[col(q, 7 + r)] = 1 + eps[r];
+      cost[col(q, 1 + r)] = p.times[r];
+      lower[col(q, 1 + r)] = A[r];
+      upper[col(q, 1 + r)] = B[r];
+      lower[col(q, 4 + r)] = eps[r];
+      upper[col(q, 4 + r)] = 1 + eps[r];
     }
   });
   for (let m = 0; m < M; m++) { cost[slack0 + m] = penalty; upper[slack0 + m] = Infinity; }
@@ -87,44 +100,41 @@ export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts:
     if (mine.length === 0) continue;
     rows.push({ lower: -Infinity, upper: 1, entries: mine.map((q) => [col(q, 0), 1] as const) }); // C4
     const entries: Array<readonly [number, number]> = [[slack0 + m, -1]];
+    let rhs = s.devices[m].deadlineS - pre.localS[m];
     for (const q of mine) {
-      entries.push([col(q, 0), -pre.localS[m] + pairs[q].fixed]);
-      for (let r = 0; r < 3; r++) entries.push([col(q, 4 + r), pairs[q].times[r]]);
+      entries.push([col(q, 0), xCoef(q)]);
+      for (let r = 0; r < 3; r++) entries.push([col(q, 1 + r), pairs[q].times[r]]);
+      rhs += constant(q);
     }
-    rows.push({ lower: -Infinity, upper: s.devices[m].deadlineS - pre.localS[m], entries }); // C10, elastic
+    rows.push({ lower: -Infinity, upper: rhs, entries }); // C10, elastic
   }
   pairs.forEach((p, q) => {
-    rows.push({ lower: -Infinity, upper: 0, entries: [[col(q, 4), 1], [col(q, 0), -1 / (p.lo + eps[0])]] }); // C9
+    const x = col(q, 0);
+    // C9: φ ≤ x/(R^min/r + ε_b), i.e. ι - b + b·x ≤ x/(lo + ε).
+    rows.push({ lower: -Infinity, upper: B[0], entries: [[col(q, 1), 1], [x, B[0] - 1 / (p.lo + eps[0])]] });
     for (let r = 0; r < 3; r++) {
-      const x = col(q, 0), v = col(q, 1 + r), w = col(q, 4 + r);
-      const a = 1 / (1 + eps[r]);
-      const b = 1 / eps[r];
-      // Of the four bound-factor products (24) only the two lower bounds on φ can bind: the
-      // objective and C10 push φ down to max(a·x, ι - b(1 - x)), which always satisfies the two
-      // upper ones (φ ≤ ι - a + a·x and φ ≤ b·x) since a ≤ ι ≤ b. They are left out of the LP.
-      rows.push({ lower: 0, upper: Infinity, entries: [[w, 1], [x, -a]] });
-      rows.push({ lower: -b, upper: Infinity, entries: [[v, -1], [x, -b], [w, 1]] });
-      // Initial tangents of 1/ι at a few points spread over its range, so few rounds are needed.
-      for (const v0 of [1, 2, 4, 10, 30, 100, 1000]) if (v0 >= a && v0 <= b) rows.push(tangent(q, r, v0));
+      rows.push({ lower: B[r], upper: Infinity, entries: [[col(q, 1 + r), 1], [x, B[r] - A[r]]] }); // R1
+      // Tangents of 1/ι spread over its range, so the cut loop starts close.
+      for (const v0 of initialTangents(A[r], B[r])) rows.push(tangent(q, r, v0));
     }
   });
   for (let n = 0; n < N; n++) {
     const mine = pairs.flatMap((p, q) => (p.n === n ? [q] : []));
-    for (let r = 0; r < 3; r++) {
-      if (mine.length > 0) rows.push({ lower: -Infinity, upper: 1 + mine.length * eps[r], entries: mine.map((q) => [col(q, 7 + r), 1] as const) }); // C11–C13
-    }
-    if (opts.loadLimits && s.servers[n].maxTasks !== undefined && mine.length > 0) {
+    if (mine.length === 0) continue;
+    // C11–C13 over the devices that may use n (the others sit at 1/ι = ε, which the bound's Mε covers).
+    for (let r = 0; r < 3; r++) rows.push({ lower: -Infinity, upper: 1 + mine.length * eps[r], entries: mine.map((q) => [col(q, 4 + r), 1] as const) });
+    if (opts.loadLimits && s.servers[n].maxTasks !== undefined) {
       rows.push({ lower: -Infinity, upper: s.servers[n].maxTasks!, entries: mine.map((q) => [col(q, 0), 1] as const) });
     }
   }
   function tangent(q: number, r: number, v0: number): LinearRow {
-    return { lower: 2 / v0, upper: Infinity, entries: [[col(q, 7 + r), 1], [col(q, 1 + r), 1 / (v0 * v0)]] };
+    return { lower: 2 / v0, upper: Infinity, entries: [[col(q, 4 + r), 1], [col(q, 1 + r), 1 / (v0 * v0)]] };
   }
 
   // HiGHS's default feasibility tolerance (1e-7) would accept cuts violated by less than that,
   // and the loop would stall short of `tol`.
   const options = { primal_feasibility_tolerance: 1e-10, dual_feasibility_tolerance: 1e-10 };
-  return withLpSession({ numCols, cost, lower, upper, rows, offset: pre.localS.reduce((a, b) => a + b, 0), options }, (lp) => {
+  return withLpSession({ numCols, cost, lower, upper, rows, offset, options }, (lp) => {
     let cuts = 0;
     let rounds = 0;
     const maxRounds = opts.maxRounds ?? 200;
@@ -133,15 +143,10 @@ export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts:
       const sol = lp.solve();
       if (sol.status !== 'optimal') throw new Error(`RLT relaxation: HiGHS returned ${sol.status}`);
       const newCuts: LinearRow[] = [];
-      if (process.env.RLT_DEBUG) {
-        let maxViol = 0;
-        for (let q = 0; q < P; q++) for (let r = 0; r < 3; r++) maxViol = Math.max(maxViol, 1 / sol.x[col(q, 1 + r)] - sol.x[col(q, 7 + r)]);
-        console.log('round', rounds, 'obj', sol.objective, 'maxViol', maxViol);
-      }
       for (let q = 0; q < P; q++) {
         for (let r = 0; r < 3; r++) {
           const v = sol.x[col(q, 1 + r)];
-          if (1 / v - sol.x[col(q, 7 + r)] > tol) newCuts.push(tangent(q, r, v));
+          if (1 / v - sol.x[col(q, 4 + r)] > tol) newCuts.push(tangent(q, r, v));
         }
       }
       if (newCuts.length === 0 || rounds >= maxRounds) {
@@ -161,6 +166,15 @@ export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts:
       lp.addRows(newCuts);
     }
   });
+}
+
+/** Log-spaced tangent points over [lo, hi]. */
+function initialTangents(lo: number, hi: number): number[] {
+  const ratio = 2;
+  const points: number[] = [];
+  for (let v = lo; v < hi; v *= ratio) points.push(v);
+  points.push(hi);
+  return points;
 }
 
 /**
