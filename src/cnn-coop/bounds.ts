@@ -20,8 +20,8 @@ import { localSearch } from './search.ts';
  */
 export function assignmentBound(tasks: TaskOptions[], N: number, eta?: ArrayLike<number>, opts: { maxSweeps?: number; relTol?: number } = {}): { bound: number; sweeps: number } {
   const M = tasks.length;
-  const maxSweeps = opts.maxSweeps ?? 400;
-  const relTol = opts.relTol ?? 1e-7;
+  const maxSweeps = opts.maxSweeps ?? 300;
+  const relTol = opts.relTol ?? 1e-5;
   const first = new Int32Array(M + 1);
   // Options of task m: [first[m], first[m + 1]); local is an option with no server (-1).
   const rows: { server: number; v: [number, number, number]; c: number }[] = [];
@@ -75,9 +75,10 @@ export function assignmentBound(tasks: TaskOptions[], N: number, eta?: ArrayLike
   };
   let best = dual();
   let sweeps = 0;
+  let lastGain = 0;
   for (; sweeps < maxSweeps; sweeps++) {
     for (let m = 0; m < M; m++) {
-      for (let inner = 0; inner < 3; inner++) {
+      for (let inner = 0; inner < 8; inner++) {
         // Pairwise step: move mass from the worst used option to the best option.
         let to = -1;
         let from = -1;
@@ -104,9 +105,12 @@ export function assignmentBound(tasks: TaskOptions[], N: number, eta?: ArrayLike
       }
     }
     const g = dual();
+    if (g > best * (1 + 1e-7)) lastGain = sweeps;
     if (g > best) best = g;
     const f = primal();
-    if (f - best <= relTol * Math.abs(f)) { sweeps++; break; }
+    // Stop at a small duality gap, or when the bound has stalled (the primal iterate can creep on
+    // near-ties for long after the bound has settled).
+    if (f - best <= relTol * Math.abs(f) || sweeps - lastGain >= 30) { sweeps++; break; }
   }
   return { bound: best - shift, sweeps };
 }
