@@ -29,6 +29,7 @@ export interface GenerateParams {
   mbsCpuGHz?: number;
   localCpuGHz?: number;
   timing?: 'sequential' | 'parallel';
+  mbsCpu?: 'dedicated' | 'shared';
 }
 
 export const generateOptions: GenerateOption[] = [
@@ -37,6 +38,7 @@ export const generateOptions: GenerateOption[] = [
   { flag: 'groups', description: 'number of groups (one MBS each)', default: 1, type: 'int' },
   { flag: 'alpha', description: 'weight of delay in the utility, in [0, 1]', default: 0.5, type: 'number' },
   { flag: 'timing', description: 'stage timing: sequential (eq. 10) or parallel', default: 'sequential', type: 'string' },
+  { flag: 'mbs-cpu', description: 'MBS CPU: dedicated to every task (the paper) or shared', default: 'dedicated', type: 'string' },
 ];
 
 export function generateScenario(p: GenerateParams): Scenario {
@@ -45,6 +47,7 @@ export function generateScenario(p: GenerateParams): Scenario {
   check(Number.isInteger(p.groups) && p.groups >= 1, '--groups', 'must be a positive integer');
   check(Number.isInteger(p.sbs) && p.sbs >= 0, '--sbs', 'must be a non-negative integer');
   check(p.alpha === undefined || (p.alpha >= 0 && p.alpha <= 1), '--alpha', 'must be in [0, 1]');
+  check(p.mbsCpu === undefined || p.mbsCpu === 'dedicated' || p.mbsCpu === 'shared', '--mbs-cpu', 'must be "dedicated" or "shared"');
   check(p.timing === undefined || p.timing === 'sequential' || p.timing === 'parallel', '--timing', 'must be "sequential" or "parallel"');
   const rng = createRng(p.seed);
   const kbitLo = p.dataKbitMin ?? 5, kbitHi = p.dataKbitMax ?? 10;
@@ -91,7 +94,7 @@ export function generateScenario(p: GenerateParams): Scenario {
     system: 'three-tier',
     alpha: p.alpha ?? 0.5,
     timing: p.timing ?? 'sequential',
-    mbsCpu: 'dedicated',
+    mbsCpu: p.mbsCpu ?? 'dedicated',
     minCpuShare: 1e-4,
     channel: { noiseDbmPerHz: -172, pathLossExponent: 4, referenceLossDb: 38, minDistanceM: 1 },
     energy: { kappa: 1e-26, sbsJPerCycle: 1e-12, mbsJPerCycle: 1e-11 },
@@ -109,5 +112,6 @@ export function generate(options: Record<string, number | string>): Scenario {
     groups: Number(options.groups ?? 1),
     alpha: options.alpha === undefined ? undefined : Number(options.alpha),
     timing: (options.timing as 'sequential' | 'parallel' | undefined) ?? undefined,
+    mbsCpu: (options['mbs-cpu'] as 'dedicated' | 'shared' | undefined) ?? undefined,
   });
 }

@@ -11,7 +11,8 @@ import { InputError, fromZodError } from '../core/errors.ts';
  * - path loss: gain = 10^(-referenceLossDb/10) · max(d, minDistanceM)^(-exponent), d in metres;
  * - server energy per cycle is a field of its own (`sbsJPerCycle`, `mbsJPerCycle`): kappa·f² at
  *   100 GHz would cost 1e-4 J a cycle, which no server does; devices use kappa·f²;
- * - the MBS gives every task it serves its full CPU (`mbsCpu: "dedicated"`, the paper's eq. 9);
+ * - the MBS gives every task it serves its full CPU (`mbsCpu: "dedicated"`, the paper's eq. 9,
+ *   the default), or its CPU is shared like an SBS's (`"shared"`, reported as `mbsCpuShare`);
  * - interference: an SBS upload is interfered by every other task of the same group uploading to
  *   a different SBS of that group (eq. 10), all uploads taken as simultaneous; MBS uplinks use
  *   their own band and see noise only (eq. 8); groups use separate spectrum;
@@ -95,7 +96,9 @@ export const scenarioSchema = z.object({
   /** Weight of delay against energy in the utility (13): alpha · delay + (1 - alpha) · energy. */
   alpha: z.number().min(0).max(1),
   timing: z.enum(['sequential', 'parallel']).default('sequential'),
-  mbsCpu: z.literal('dedicated').default('dedicated'),
+  /** "dedicated": every MBS task gets the whole MBS CPU (eq. 9, the paper); "shared": the tasks
+   *  sending bits to the MBS split its CPU (sum of shares <= 1), the sound choice at large scale. */
+  mbsCpu: z.enum(['dedicated', 'shared']).default('dedicated'),
   /** Smallest SBS CPU share a served task may get (h_min of the RLT bounds (16)). */
   minCpuShare: z.number().gt(0).max(1).default(1e-4),
   channel: channelSchema,
@@ -120,6 +123,8 @@ export const taskResultSchema = z.object({
   mbsBits: nonNegative,
   /** Share of the SBS CPU (h_ij); 0 when the task computes nothing on an SBS. */
   cpuShare: z.number().min(0).max(1),
+  /** Share of the MBS CPU, present when the scenario shares it (`mbsCpu: "shared"`) and mbsBits > 0. */
+  mbsCpuShare: z.number().min(0).max(1).optional(),
   delayS: nonNegative,
   energyJ: nonNegative,
   meetsDeadline: z.boolean(),

@@ -24,6 +24,8 @@ export interface CompiledGroup {
   localHz: Float64Array;
   localT: Float64Array;
   localE: Float64Array;
+  /** MBS option: upload time, delay with the whole MBS CPU, energy. */
+  mbsUpS: Float64Array;
   mbsT: Float64Array;
   mbsE: Float64Array;
   /** Uplink gain of task j to SBS i at [j * S + i]. */
@@ -49,6 +51,8 @@ export interface Params {
   sbsJPerCycle: number;
   mbsJPerCycle: number;
   minCpuShare: number;
+  /** The MBS CPU is divided among the tasks it serves (`mbsCpu: "shared"`). */
+  mbsShared: boolean;
 }
 
 export const paramsOf = (s: Scenario): Params => ({
@@ -58,6 +62,7 @@ export const paramsOf = (s: Scenario): Params => ({
   sbsJPerCycle: s.energy.sbsJPerCycle,
   mbsJPerCycle: s.energy.mbsJPerCycle,
   minCpuShare: s.minCpuShare,
+  mbsShared: s.mbsCpu === 'shared',
 });
 
 export function channelGain(s: Scenario, dx: number, dy: number): number {
@@ -77,7 +82,7 @@ export function compile(s: Scenario): CompiledGroup[] {
     const S = g.sbs.length;
     const arr = () => new Float64Array(n);
     const bits = arr(), u = arr(), tmax = arr(), p = arr(), fL = arr();
-    const localT = arr(), localE = arr(), mbsT = arr(), mbsE = arr();
+    const localT = arr(), localE = arr(), mbsT = arr(), mbsE = arr(), mbsUpS = arr();
     const gain = new Float64Array(n * S);
     const mbsHz = g.mbs.cpuGHz * GIGA;
     const mbsB = g.mbs.bandwidthMHz * MEGA;
@@ -89,7 +94,8 @@ export function compile(s: Scenario): CompiledGroup[] {
       localT[j] = cycles / fL[j];
       localE[j] = cycles * s.energy.kappa * fL[j] * fL[j];
       const rate = mbsB * Math.log2(1 + (t.txPowerW * channelGain(s, t.x - g.mbs.x, t.y - g.mbs.y)) / mbsNoise);
-      mbsT[j] = t.dataBits / rate + cycles / mbsHz;
+      mbsUpS[j] = t.dataBits / rate;
+      mbsT[j] = mbsUpS[j] + cycles / mbsHz;
       mbsE[j] = (t.txPowerW * t.dataBits) / rate + cycles * s.energy.mbsJPerCycle;
       g.sbs.forEach((b, i) => { gain[j * S + i] = channelGain(s, t.x - b.x, t.y - b.y); });
     });
@@ -98,7 +104,7 @@ export function compile(s: Scenario): CompiledGroup[] {
     const elemIndex = new Map(elements.map((e, i) => [e.id, i]));
     return {
       index: gi, id: g.id, tasks: Int32Array.from(idx), n, S,
-      bits, cyclesPerBit: u, deadlineS: tmax, txPowerW: p, localHz: fL, localT, localE, mbsT, mbsE, gain,
+      bits, cyclesPerBit: u, deadlineS: tmax, txPowerW: p, localHz: fL, localT, localE, mbsUpS, mbsT, mbsE, gain,
       sbsHz: Float64Array.from(g.sbs, (b) => b.cpuGHz * GIGA),
       sbsNoiseW: Float64Array.from(g.sbs, (b) => noiseW(s, b.bandwidthMHz * MEGA)),
       sbsBandwidthHz: Float64Array.from(g.sbs, (b) => b.bandwidthMHz * MEGA),
@@ -141,6 +147,8 @@ export interface GroupEval {
   delayS: Float64Array;
   energyJ: Float64Array;
   share: Float64Array;
+  /** Share of the MBS CPU of every task sending bits to the MBS (1 with a dedicated MBS). */
+  mbsShare: Float64Array;
   meets: Uint8Array;
   /** Why an SBS could not give every task its deadline share, if it could not. */
   causes: string[];
@@ -181,10 +189,16 @@ export function waterfillShares(a: ArrayLike<number>, lb: ArrayLike<number>, out
   return true;
 }
 
-/** Delay, energy and share of every task of a group under a plan (the evaluation every algorithm reports). */
+/**
+ * Delay, energy and shares of every task of a group under a plan (the evaluation every algorithm
+ * reports). SBS shares come from `waterfillShares` with each task's deadline share as its floor.
+ * With a shared MBS CPU the SBS pass first assumes square-root MBS shares, then the MBS shares
+ * are water-filled with the deadlines left by the actual SBS times.
+ */
 export function evaluateGroup(g: CompiledGroup, P: Params, plan: GroupPlan): GroupEval {
   const { n, S } = g;
   const delayS = new Float64Array(n), energyJ = new Float64Array(n), share = new Float64Array(n);
+  const mbsShare = new Float64Array(n);
   const meets = new Uint8Array(n);
   const causes: string[] = [];
   const rxTotal = new Float64Array(S), rxOwn = new Float64Array(S), fwd = new Float64Array(S);
@@ -200,48 +214,63 @@ export function evaluateGroup(g: CompiledGroup, P: Params, plan: GroupPlan): Gro
     }
   }
   const D = pathDelays(g, fwd);
+  // MBS compute demand (cycles / f_MBS) of every task that sends it bits
+  const aM = new Float64Array(n);
+  let sumSqrtM = 0;
   for (let j = 0; j < n; j++) {
-    if (plan.place[j] === LOCAL) { delayS[j] = g.localT[j]; energyJ[j] = g.localE[j]; }
-    else if (plan.place[j] === MBS) { delayS[j] = g.mbsT[j]; energyJ[j] = g.mbsE[j]; }
+    const bitsM = plan.place[j] === MBS ? g.bits[j] : plan.place[j] >= 0 ? plan.c1[j] : 0;
+    aM[j] = (bitsM * g.cyclesPerBit[j]) / g.mbsHz;
+    sumSqrtM += Math.sqrt(aM[j]);
   }
+  const mbsTime = (j: number) => (aM[j] === 0 ? 0 : P.mbsShared ? Math.sqrt(aM[j]) * sumSqrtM : aM[j]);
+  const tLocalOf = new Float64Array(n), upOf = new Float64Array(n), tSbsOf = new Float64Array(n);
+  for (let j = 0; j < n; j++) if (plan.place[j] === MBS) upOf[j] = g.mbsUpS[j];
   for (let i = 0; i < S; i++) {
     const list = members[i];
     const k = list.length;
-    const a = new Float64Array(k), lb = new Float64Array(k), rest = new Float64Array(k), up = new Float64Array(k);
-    const h = new Float64Array(k);
+    const a = new Float64Array(k), lb = new Float64Array(k), h = new Float64Array(k);
     list.forEach((j, q) => {
       const c = g.bits[j], c0 = plan.c0[j], c1 = plan.c1[j], ci = c - c0 - c1, u = g.cyclesPerBit[j];
-      const tLocal = (c0 * u) / g.localHz[j];
-      up[q] = c - c0 > 0 ? (c - c0) / sbsRate(g, j, i, rxTotal[i] - rxOwn[i]) : 0;
-      const tFwd = c1 > 0 ? D[i] + (c1 * u) / g.mbsHz : 0;
+      tLocalOf[j] = (c0 * u) / g.localHz[j];
+      upOf[j] = c - c0 > 0 ? (c - c0) / sbsRate(g, j, i, rxTotal[i] - rxOwn[i]) : 0;
+      const tFwd = c1 > 0 ? D[i] + mbsTime(j) : 0;
       a[q] = ci > 0 ? (ci * u) / g.sbsHz[i] : 0;
-      if (P.parallel) {
-        rest[q] = up[q];
-        const slack = g.deadlineS[j] - up[q];
-        const other = Math.max(tLocal, up[q] + tFwd);
-        lb[q] = a[q] > 0 ? (other <= g.deadlineS[j] && slack > 0 ? Math.max(P.minCpuShare, a[q] / slack) : Infinity) : 0;
-      } else {
-        rest[q] = tLocal + up[q] + tFwd;
-        const slack = g.deadlineS[j] - rest[q];
-        lb[q] = a[q] > 0 ? (slack > 0 ? Math.max(P.minCpuShare, a[q] / slack) : Infinity) : 0;
-      }
+      let slack: number;
+      if (P.parallel) slack = Math.max(tLocalOf[j], upOf[j] + tFwd) <= g.deadlineS[j] ? g.deadlineS[j] - upOf[j] : 0;
+      else slack = g.deadlineS[j] - (tLocalOf[j] + upOf[j] + tFwd);
+      lb[q] = a[q] > 0 ? (slack > 0 ? Math.max(P.minCpuShare, a[q] / slack) : Infinity) : 0;
     });
     // tasks that cannot meet their deadline at any share get the minimum share, so the others are still served
     const lbFinite = Float64Array.from(lb, (v, q) => (Number.isFinite(v) ? v : a[q] > 0 ? P.minCpuShare : 0));
     if (!waterfillShares(a, lbFinite, h, P.minCpuShare)) causes.push(`SBS ${g.sbsIds[i]}: the deadline shares of its ${k} tasks sum to more than its CPU`);
-    list.forEach((j, q) => {
-      const c = g.bits[j], c0 = plan.c0[j], c1 = plan.c1[j], ci = c - c0 - c1, u = g.cyclesPerBit[j];
-      share[j] = a[q] > 0 ? h[q] : 0;
-      const tLocal = (c0 * u) / g.localHz[j];
-      const tSbs = a[q] > 0 ? a[q] / h[q] : 0;
-      const tFwd = c1 > 0 ? D[i] + (c1 * u) / g.mbsHz : 0;
-      delayS[j] = P.parallel ? Math.max(tLocal, up[q] + Math.max(tSbs, tFwd)) : tLocal + up[q] + tSbs + tFwd;
-      energyJ[j] = c0 * u * P.kappa * g.localHz[j] ** 2 + g.txPowerW[j] * up[q] + ci * u * P.sbsJPerCycle
-        + (c1 > 0 ? g.sbsForwardW[i] * D[i] : 0) + c1 * u * P.mbsJPerCycle;
+    list.forEach((j, q) => { share[j] = a[q] > 0 ? h[q] : 0; tSbsOf[j] = a[q] > 0 ? a[q] / h[q] : 0; });
+  }
+  if (P.mbsShared) {
+    const users: number[] = [];
+    for (let j = 0; j < n; j++) if (aM[j] > 0) users.push(j);
+    const lb = Float64Array.from(users, (j) => {
+      const i = plan.place[j];
+      const before = i === MBS ? upOf[j] : P.parallel ? upOf[j] + D[i] : tLocalOf[j] + upOf[j] + tSbsOf[j] + D[i];
+      const slack = g.deadlineS[j] - before;
+      return slack > 0 ? Math.max(P.minCpuShare, aM[j] / slack) : P.minCpuShare;
     });
+    const h = new Float64Array(users.length);
+    if (!waterfillShares(Float64Array.from(users, (j) => aM[j]), lb, h, P.minCpuShare)) causes.push(`MBS of ${g.id}: the deadline shares of its ${users.length} tasks sum to more than its CPU`);
+    users.forEach((j, q) => { mbsShare[j] = h[q]; });
+  } else for (let j = 0; j < n; j++) if (aM[j] > 0) mbsShare[j] = 1;
+  for (let j = 0; j < n; j++) {
+    const i = plan.place[j], u = g.cyclesPerBit[j];
+    const tM = aM[j] > 0 ? aM[j] / mbsShare[j] : 0;
+    if (i === LOCAL) { delayS[j] = g.localT[j]; energyJ[j] = g.localE[j]; continue; }
+    if (i === MBS) { delayS[j] = g.mbsUpS[j] + tM; energyJ[j] = g.mbsE[j]; continue; }
+    const c = g.bits[j], c0 = plan.c0[j], c1 = plan.c1[j], ci = c - c0 - c1;
+    const tFwd = c1 > 0 ? D[i] + tM : 0;
+    delayS[j] = P.parallel ? Math.max(tLocalOf[j], upOf[j] + Math.max(tSbsOf[j], tFwd)) : tLocalOf[j] + upOf[j] + tSbsOf[j] + tFwd;
+    energyJ[j] = c0 * u * P.kappa * g.localHz[j] ** 2 + g.txPowerW[j] * upOf[j] + ci * u * P.sbsJPerCycle
+      + (c1 > 0 ? g.sbsForwardW[i] * D[i] : 0) + c1 * u * P.mbsJPerCycle;
   }
   for (let j = 0; j < n; j++) meets[j] = delayS[j] <= g.deadlineS[j] * (1 + DEADLINE_TOL) ? 1 : 0;
-  return { delayS, energyJ, share, meets, causes };
+  return { delayS, energyJ, share, mbsShare, meets, causes };
 }
 
 export const utilityOf = (P: Params, delayS: number, energyJ: number): number => P.alpha * delayS + (1 - P.alpha) * energyJ;
@@ -252,14 +281,16 @@ export const utilityOf = (P: Params, delayS: number, energyJ: number): number =>
  * the others' interference, path load and CPU competition, so the loop ends.
  */
 export function repairGroup(g: CompiledGroup, P: Params, plan: GroupPlan): GroupEval {
-  for (let round = 0; round <= g.n; round++) {
+  // a task moves at most twice (SBS -> MBS -> local), so 2n + 1 rounds suffice
+  for (let round = 0; round <= 2 * g.n; round++) {
     const ev = evaluateGroup(g, P, plan);
     let moved = false;
     for (let j = 0; j < g.n; j++) {
       if (ev.meets[j]) continue;
       const okL = g.localT[j] <= g.deadlineS[j], okM = g.mbsT[j] <= g.deadlineS[j];
       let to = plan.place[j];
-      if (okL && okM) to = utilityOf(P, g.localT[j], g.localE[j]) <= utilityOf(P, g.mbsT[j], g.mbsE[j]) ? LOCAL : MBS;
+      if (plan.place[j] === MBS) { if (okL) to = LOCAL; }
+      else if (okL && okM) to = utilityOf(P, g.localT[j], g.localE[j]) <= utilityOf(P, g.mbsT[j], g.mbsE[j]) ? LOCAL : MBS;
       else if (okL) to = LOCAL;
       else if (okM) to = MBS;
       if (to !== plan.place[j]) { plan.place[j] = to; plan.c0[j] = 0; plan.c1[j] = 0; moved = true; }

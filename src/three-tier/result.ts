@@ -24,7 +24,9 @@ export function buildResult(
         task: scenario.tasks[k].id,
         place: i === LOCAL ? 'local' : i === MBS ? 'mbs' : g.sbsIds[i],
         localBits: c0, sbsBits: ci, mbsBits: c1,
-        cpuShare: ev.share[j], delayS: ev.delayS[j], energyJ: ev.energyJ[j], meetsDeadline: ev.meets[j] === 1,
+        cpuShare: ev.share[j],
+        ...(P.mbsShared && c1 > 0 ? { mbsCpuShare: ev.mbsShare[j] } : {}),
+        delayS: ev.delayS[j], energyJ: ev.energyJ[j], meetsDeadline: ev.meets[j] === 1,
       };
       if (!ev.meets[j]) causes.push(`task ${scenario.tasks[k].id} misses its deadline (${ev.delayS[j].toPrecision(4)} s > ${g.deadlineS[j]} s)`);
     }

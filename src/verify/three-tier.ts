@@ -16,6 +16,7 @@ export function verifyThreeTier(s: Scenario, r: Result): VerifyReport {
   const fail = (constraint: string, message: string, task?: string) => issues.push({ task, constraint, message });
   const timing = s.timing ?? 'sequential';
   const hmin = s.minCpuShare ?? 1e-4;
+  const mbsShared = s.mbsCpu === 'shared';
   if (r.system !== 'three-tier') fail('system', `result is for "${r.system}"`);
   if (r.tasks.length !== s.tasks.length) fail('tasks', `${r.tasks.length} task entries for ${s.tasks.length} tasks`);
   const byId = new Map(r.tasks.map((t) => [t.task, t]));
@@ -33,6 +34,7 @@ export function verifyThreeTier(s: Scenario, r: Result): VerifyReport {
     const rxAll = new Map<string, number>(g.sbs.map((b) => [b.id, 0]));
     const rxOwn = new Map<string, number>(g.sbs.map((b) => [b.id, 0]));
     const shareSum = new Map<string, number>();
+    let mbsShareSum = 0;
     for (const { t, res } of rows) {
       if (!res) { fail('tasks', 'missing from the result', t.id); continue; }
       const c = t.dataBits;
@@ -51,11 +53,18 @@ export function verifyThreeTier(s: Scenario, r: Result): VerifyReport {
         }
         shareSum.set(b.id, (shareSum.get(b.id) ?? 0) + res.cpuShare);
       }
+      if (mbsShared && res.mbsBits > 0) {
+        if (res.mbsCpuShare === undefined || res.mbsCpuShare < hmin * (1 - 1e-9)) fail('mbsCpuShare', `a task sending bits to a shared MBS needs a share >= ${hmin}`, t.id);
+        else mbsShareSum += res.mbsCpuShare;
+      } else if (res.mbsCpuShare !== undefined && !(mbsShared ? res.mbsCpuShare === 0 : res.mbsCpuShare === 1)) {
+        fail('mbsCpuShare', mbsShared ? 'a task sending nothing to the MBS holds no MBS share' : 'the MBS CPU is dedicated (share 1)', t.id);
+      }
       if (res.place === 'local' || res.place === 'mbs' || res.sbsBits === 0) {
         if (res.cpuShare !== 0) fail('cpuShare', 'a task computing nothing on an SBS holds no SBS CPU share', t.id);
       } else if (res.cpuShare < hmin * (1 - 1e-9)) fail('cpuShare', `share ${res.cpuShare} below the minimum ${hmin}`, t.id);
     }
     for (const [id, sum] of shareSum) if (sum > 1 + 1e-9) fail('cpuShare', `SBS ${id}: shares sum to ${sum} > 1`);
+    if (mbsShareSum > 1 + 1e-9) fail('mbsCpuShare', `MBS of ${g.id}: shares sum to ${mbsShareSum} > 1`);
     const elemDelay = new Map<string, number>();
     for (const l of g.links) elemDelay.set(l.id, (load.get(l.id) ?? 0) / (l.capacityMbps * 1e6));
     for (const f of g.forwarders) { const L = load.get(f.id) ?? 0; elemDelay.set(f.id, (f.o1SPerBit2 * L + f.o2SPerBit) * L); }
@@ -63,7 +72,8 @@ export function verifyThreeTier(s: Scenario, r: Result): VerifyReport {
 
     for (const { t, res } of rows) {
       if (!res) continue;
-      const c = t.dataBits, u = t.cyclesPerBit, fL = t.localCpuGHz * 1e9, fM = g.mbs.cpuGHz * 1e9;
+      const c = t.dataBits, u = t.cyclesPerBit, fL = t.localCpuGHz * 1e9;
+      const fM = g.mbs.cpuGHz * 1e9 * (mbsShared ? res.mbsCpuShare ?? 0 : 1);
       let delay: number, energy: number;
       if (res.place === 'local') {
         delay = (c * u) / fL;

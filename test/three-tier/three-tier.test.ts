@@ -25,7 +25,9 @@ const scenarioArb = fc.record({
   kbit: fc.constantFrom(5, 200, 5000),
   tight: fc.boolean(),
   parallel: fc.boolean(),
+  shared: fc.boolean(),
 }).map((p) => roundTrip(generateScenario({
+  mbsCpu: p.shared ? 'shared' : 'dedicated',
   seed: p.seed, tasks: p.tasks, sbs: p.sbs, groups: p.groups, alpha: p.alpha, mbsCpuGHz: p.mbsCpuGHz, localCpuGHz: p.localCpuGHz,
   dataKbitMin: p.kbit, dataKbitMax: 2 * p.kbit, deadlineMinS: p.tight ? 0.05 : 15, deadlineMaxS: p.tight ? 2 : 30,
   timing: p.parallel ? 'parallel' : 'sequential',
@@ -56,6 +58,7 @@ test('every algorithm passes the independent checker, and the lower bound is bel
     const lb = lowerBound(s);
     for (const algorithm of threeTier.algorithms) {
       if (algorithm.smallOnly && algorithm.smallOnly.sizeOf(s) > Math.min(3, algorithm.smallOnly.maxSize)) continue;
+      if (algorithm.name === 'exact' && s.mbsCpu === 'shared') continue;
       const r = runAlgorithm(algorithm, s);
       const report = verifyThreeTier(s, parseResult(JSON.parse(JSON.stringify(r))));
       assert.deepEqual(report.issues, [], `${algorithm.name}`);
@@ -65,8 +68,8 @@ test('every algorithm passes the independent checker, and the lower bound is bel
 });
 
 test('the lower bound is below the best placement found by brute force on tiny cases', () => {
-  fc.assert(fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom(2, 100), (seed, tasks, mbs) => {
-    const s = roundTrip(generateScenario({ seed, tasks, sbs: 2, groups: 1, mbsCpuGHz: mbs, localCpuGHz: 0.5 }));
+  fc.assert(fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom(2, 100), fc.boolean(), (seed, tasks, mbs, shared) => {
+    const s = roundTrip(generateScenario({ seed, tasks, sbs: 2, groups: 1, mbsCpuGHz: mbs, localCpuGHz: 0.5, mbsCpu: shared ? 'shared' : 'dedicated' }));
     const [g] = compile(s);
     const P = paramsOf(s);
     const options = [LOCAL, MBS, 0, 1];
@@ -98,6 +101,17 @@ test('the checker catches a wrong delay, an over-full SBS, a bad split and a fal
   assert.ok(verifyThreeTier(s, split).issues.some((i) => i.constraint === 'split'));
   const claim = structuredClone(r); claim.tasks[3].meetsDeadline = !claim.tasks[3].meetsDeadline;
   assert.ok(verifyThreeTier(s, claim).issues.some((i) => i.constraint === 'meetsDeadline'));
+});
+
+test('with a shared MBS the checker recomputes MBS shares and refuses an over-full MBS', () => {
+  const s = roundTrip(generateScenario({ seed: 5, tasks: 10, sbs: 0, groups: 1, mbsCpu: 'shared' }));
+  const r = threeTier.algorithms.find((a) => a.name === 'all-mbs')!.solve(s);
+  assert.ok(verifyThreeTier(s, r).ok);
+  assert.ok(Math.abs(r.tasks.reduce((a, t) => a + (t.mbsCpuShare ?? 0), 0) - 1) < 1e-9);
+  const full = structuredClone(r);
+  for (const t of full.tasks) t.mbsCpuShare = 0.5;
+  const issues = verifyThreeTier(s, full).issues.map((i) => i.constraint);
+  assert.ok(issues.includes('mbsCpuShare') && issues.includes('delay'));
 });
 
 test('waterfillShares meets the KKT conditions: sum 1, h >= lb, equal a/h^2 on the free shares', () => {

@@ -87,6 +87,7 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
   let iterations = 0;
   const rxAll = new Float64Array(S), upAt = new Float64Array(S), fwd = new Float64Array(S), nFwd = new Float64Array(S);
   const elemLoad = new Float64Array(g.elemIsLink.length);
+  const mbsSpeed = new Float64Array(n).fill(g.mbsHz);
 
   for (let it = 0; it < opt.maxIterations; it++) {
     iterations = it + 1;
@@ -101,6 +102,20 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
         if (c1[j * K + k] > 0) { fwd[i] += vv * c1[j * K + k]; nFwd[i] += vv; }
       }
       if (sumV > 0) for (let i = 0; i < S; i++) rxAll[i] += sumV * g.txPowerW[j] * g.gain[j * S + i];
+    }
+    // shared MBS: each task's expected square-root share of the MBS CPU under the current iterate
+    if (P.mbsShared) {
+      let sumSqrtM = 0;
+      for (let j = 0; j < n; j++) {
+        sumSqrtM += v[j * O + iM] * Math.sqrt((g.bits[j] * g.cyclesPerBit[j]) / g.mbsHz);
+        for (let k = 0; k < K; k++) if (c1[j * K + k] > 0) sumSqrtM += v[j * O + k] * Math.sqrt((c1[j * K + k] * g.cyclesPerBit[j]) / g.mbsHz);
+      }
+      for (let j = 0; j < n; j++) {
+        const own = Math.sqrt((g.bits[j] * g.cyclesPerBit[j]) / g.mbsHz);
+        mbsSpeed[j] = g.mbsHz * Math.min(1, own / Math.max(own, sumSqrtM));
+        time[j * O + iM] = g.mbsUpS[j] + (g.bits[j] * g.cyclesPerBit[j]) / mbsSpeed[j];
+        cost[j * O + iM] = U(time[j * O + iM], g.mbsE[j]) * scale;
+      }
     }
     const D = pathDelays(g, fwd);
     for (let i = 0; i < S; i++) for (const e of g.sbsPath[i]) elemLoad[e] += fwd[i];
@@ -136,7 +151,7 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
           c0[q] = Math.min(c - c1[q], Math.max(0, c0[q] - opt.cbgpStep * c * Math.sign(g0)));
           // forwarding: marginal congestion of every forwarder plus the path delay spread over the task's bits
           const wP = alpha + (1 - alpha) * g.sbsForwardW[i];
-          const g1 = alpha * (u / g.mbsHz - u / (h[q] * f)) + (1 - alpha) * (u * eM - u * eS) + wP * (nFwd[i] * dD[i] + D[i] / c);
+          const g1 = alpha * (u / mbsSpeed[j] - u / (h[q] * f)) + (1 - alpha) * (u * eM - u * eS) + wP * (nFwd[i] * dD[i] + D[i] / c);
           c1[q] = Math.min(c - c0[q], Math.max(0, c1[q] - opt.cbgpStep * c * Math.sign(g1)));
         }
       }
@@ -145,7 +160,7 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
         const ci = c - c0[q] - c1[q];
         const up = c - c0[q] > 0 ? (c - c0[q]) / rate[q] : 0;
         const tS = ci > 0 ? (ci * u) / (h[q] * f) : 0;
-        const tF = c1[q] > 0 ? D[i] + (c1[q] * u) / g.mbsHz : 0;
+        const tF = c1[q] > 0 ? D[i] + (c1[q] * u) / mbsSpeed[j] : 0;
         const tL = (c0[q] * u) / fL;
         const T = P.parallel ? Math.max(tL, up + Math.max(tS, tF)) : tL + up + tS + tF;
         const E = c0[q] * u * P.kappa * fL * fL + g.txPowerW[j] * up + ci * u * eS + (c1[q] > 0 ? g.sbsForwardW[i] * D[i] : 0) + c1[q] * u * eM;

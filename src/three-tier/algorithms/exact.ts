@@ -3,6 +3,7 @@ import { type LinearRow, solveLinear } from '../../core/lp.ts';
 import type { Result, Scenario } from '../model.ts';
 import { type CompiledGroup, type GroupPlan, type Params, LOCAL, MBS, compile, emptyPlan, evaluateGroup, paramsOf, repairGroup } from '../physics.ts';
 import { buildResult } from '../result.ts';
+import { InputError } from '../../core/errors.ts';
 import { lowerBoundGroup } from './lower-bound.ts';
 
 /**
@@ -18,7 +19,8 @@ import { lowerBoundGroup } from './lower-bound.ts';
  * - links are linear (load / capacity) and the forwarding binary f makes a task wait the path
  *   delay (big-M) only when it forwards; a forwarding unit's o1·load² is replaced by its
  *   piecewise-linear interpolation (exact when o1 = 0 or at the breakpoints, above it elsewhere);
- * - parallel timing: delay >= each branch, exact since the delay is minimised.
+ * - parallel timing: delay >= each branch, exact since the delay is minimised;
+ * - a shared MBS CPU (mbsCpu "shared") is not modelled: exact refuses such scenarios.
  * The MILP value is therefore the optimum of the grid-share, PWL-forwarder model; the reported
  * utility is the true model's value of its plan (<= the MILP value).
  */
@@ -172,6 +174,7 @@ export function exactGroup(g: CompiledGroup, P: Params, opt: ExactOptions = defa
 }
 
 export function solveExact(scenario: Scenario, opt: ExactOptions = defaultExactOptions): Result {
+  if (scenario.mbsCpu === 'shared') throw new InputError('exact models a dedicated MBS CPU only (mbsCpu "dedicated")', 'scenario mbsCpu');
   const groups = compile(scenario);
   const P = paramsOf(scenario);
   const outs = groups.map((g) => exactGroup(g, P, opt));

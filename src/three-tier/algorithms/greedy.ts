@@ -16,12 +16,18 @@ export const greedy: Algorithm<Scenario, Result> = {
   solve: (scenario) => solveByGroup(scenario, 'greedy', (g, P) => {
     const plan = emptyPlan(g.n, LOCAL);
     const { S } = g;
+    let sumSqrtM = 0;
     const sumSqrt = new Float64Array(S), rxTotal = new Float64Array(S), rxOwn = new Float64Array(S);
     const order = Array.from({ length: g.n }, (_, j) => j).sort((a, b) => g.bits[b] - g.bits[a] || a - b);
     for (const j of order) {
-      const okL = g.localT[j] <= g.deadlineS[j], okM = g.mbsT[j] <= g.deadlineS[j];
+      const okL = g.localT[j] <= g.deadlineS[j];
       let best = LOCAL, bestCost = okL ? utilityOf(P, g.localT[j], g.localE[j]) : Infinity;
-      const costM = okM ? utilityOf(P, g.mbsT[j], g.mbsE[j]) : Infinity;
+      // a shared MBS behaves like an SBS: task j adds 2·s·sqrt(a) + a to its total compute time
+      const aM = (g.bits[j] * g.cyclesPerBit[j]) / g.mbsHz;
+      const timeM = P.mbsShared ? g.mbsUpS[j] + Math.sqrt(aM) * (sumSqrtM + Math.sqrt(aM)) : g.mbsT[j];
+      const costM = timeM <= g.deadlineS[j]
+        ? (P.mbsShared ? P.alpha * (g.mbsUpS[j] + 2 * sumSqrtM * Math.sqrt(aM) + aM) + (1 - P.alpha) * g.mbsE[j] : utilityOf(P, g.mbsT[j], g.mbsE[j]))
+        : Infinity;
       if (costM < bestCost) { best = MBS; bestCost = costM; }
       for (let i = 0; i < S; i++) {
         const up = g.bits[j] / sbsRate(g, j, i, rxTotal[i] - rxOwn[i]);
@@ -33,6 +39,7 @@ export const greedy: Algorithm<Scenario, Result> = {
         if (cost < bestCost) { best = i; bestCost = cost; }
       }
       plan.place[j] = best;
+      if (best === MBS) sumSqrtM += Math.sqrt(aM);
       if (best >= 0) {
         sumSqrt[best] += Math.sqrt((g.bits[j] * g.cyclesPerBit[j]) / g.sbsHz[best]);
         for (let i = 0; i < S; i++) rxTotal[i] += g.txPowerW[j] * g.gain[j * S + i];

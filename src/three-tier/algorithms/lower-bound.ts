@@ -14,18 +14,27 @@ import { type CompiledGroup, type Params, compile, paramsOf } from '../physics.t
  *   form, phi(a) = 2 sqrt(alpha a mu) (or alpha a + mu when that h would exceed 1), which is
  *   concave in the bits, so with every other term linear the best split is a vertex: all bits on
  *   the SBS, or all forwarded to the MBS (all on the device equals the local option).
- * L(mu) = sum_j min over options - sum_i mu_i is a lower bound for every mu >= 0; mu is improved
+ * - a shared MBS CPU is dualised the same way (multiplier mu_M); a dedicated one is not coupled.
+ * L(mu) = sum_j min over options - sum_i mu_i (- mu_M) is a lower bound for every mu >= 0; mu is improved
  * by multiplicative supergradient steps and the best value is kept.
  */
 export function lowerBoundGroup(g: CompiledGroup, P: Params, rounds = 60): number {
-  const { n, S, } = g;
+  const { n, S } = g;
   const { alpha } = P;
   const tf = P.parallel ? 1 / 3 : 1;
-  const base = new Float64Array(n);
-  for (let j = 0; j < n; j++) base[j] = Math.min(tf * alpha * g.localT[j] + (1 - alpha) * g.localE[j], tf * alpha * g.mbsT[j] + (1 - alpha) * g.mbsE[j]);
-  if (S === 0) return base.reduce((a, b) => a + b, 0);
-  // per pair: cost of forwarding everything (fixed) and, for all bits on the SBS, the fixed part and a = cycles / f
-  const fwdCost = new Float64Array(n * S), sbsFixed = new Float64Array(n * S), aPair = new Float64Array(n * S);
+  // phi(w, mu) = min over h in (0, 1] of w / h + mu h: the compute term with the capacity dualised
+  const phi = (w: number, mu: number): [number, number] => {
+    if (w <= 0) return [0, 0];
+    if (mu <= 0) return [w, 1];
+    const h = Math.sqrt(w / mu);
+    return h <= 1 ? [2 * Math.sqrt(w * mu), h] : [w + mu, 1];
+  };
+  const localCost = Float64Array.from({ length: n }, (_, j) => tf * alpha * g.localT[j] + (1 - alpha) * g.localE[j]);
+  // MBS option without its compute term, and that term's weight tf·alpha·cycles / f_MBS
+  const mbsFixed = Float64Array.from({ length: n }, (_, j) => tf * alpha * g.mbsUpS[j] + (1 - alpha) * g.mbsE[j]);
+  const wM = Float64Array.from({ length: n }, (_, j) => (tf * alpha * g.bits[j] * g.cyclesPerBit[j]) / g.mbsHz);
+  // per pair: forwarding everything (without the MBS compute term) and all bits on the SBS (fixed part, weight)
+  const fwdFixed = new Float64Array(n * S), sbsFixed = new Float64Array(n * S), wS = new Float64Array(n * S);
   for (let j = 0; j < n; j++) {
     const c = g.bits[j], u = g.cyclesPerBit[j];
     for (let i = 0; i < S; i++) {
@@ -34,48 +43,41 @@ export function lowerBoundGroup(g: CompiledGroup, P: Params, rounds = 60): numbe
       const up = c / rate;
       let ownPath = 0;
       for (const e of g.sbsPath[i]) ownPath += g.elemIsLink[e] ? c / g.elemCapacityBps[e] : g.elemO2[e] * c;
-      fwdCost[q] = tf * alpha * (up + ownPath + (c * u) / g.mbsHz) + (1 - alpha) * (g.txPowerW[j] * up + g.sbsForwardW[i] * ownPath + c * u * P.mbsJPerCycle);
+      fwdFixed[q] = tf * alpha * (up + ownPath) + (1 - alpha) * (g.txPowerW[j] * up + g.sbsForwardW[i] * ownPath + c * u * P.mbsJPerCycle);
       sbsFixed[q] = tf * alpha * up + (1 - alpha) * (g.txPowerW[j] * up + c * u * P.sbsJPerCycle);
-      aPair[q] = (c * u) / g.sbsHz[i];
+      wS[q] = (tf * alpha * c * u) / g.sbsHz[i];
     }
   }
   const mu = new Float64Array(S), used = new Float64Array(S);
-  // start each mu at the compute time of a typical task, the scale of the dual price
-  for (let i = 0; i < S; i++) {
-    let sum = 0;
-    for (let j = 0; j < n; j++) sum += aPair[j * S + i];
-    mu[i] = n > 0 ? (tf * alpha * sum) / n : 0;
-  }
+  // start each multiplier at a typical task's weight, the scale of the dual price
+  for (let i = 0; i < S; i++) { let sum = 0; for (let j = 0; j < n; j++) sum += wS[j * S + i]; mu[i] = n > 0 ? sum / n : 0; }
+  let muM = P.mbsShared && n > 0 ? wM.reduce((a, b) => a + b, 0) / n : 0;
   let best = -Infinity;
   for (let round = 0; round < rounds; round++) {
     used.fill(0);
-    let L = 0;
+    let usedM = 0;
+    let L = -muM;
     for (let i = 0; i < S; i++) L -= mu[i];
     for (let j = 0; j < n; j++) {
-      let m = base[j], arg = -1, argH = 0;
+      const [phiM, hM] = P.mbsShared ? phi(wM[j], muM) : [wM[j], 0];
+      let m = localCost[j], argS = -1, argH = 0, argM = 0;
+      if (mbsFixed[j] + phiM < m) { m = mbsFixed[j] + phiM; argM = hM; }
       for (let i = 0; i < S; i++) {
         const q = j * S + i;
-        if (fwdCost[q] < m) { m = fwdCost[q]; arg = -1; }
-        const w = tf * alpha * aPair[q];
-        let phi: number, hOpt: number;
-        if (mu[i] <= 0) { phi = w > 0 ? w : 0; hOpt = 1; } // h = 1 is optimal when the CPU is free
-        else {
-          hOpt = Math.sqrt(w / mu[i]);
-          if (hOpt <= 1) phi = 2 * Math.sqrt(w * mu[i]); else { hOpt = 1; phi = w + mu[i]; }
-        }
-        const cost = sbsFixed[q] + phi;
-        if (cost < m) { m = cost; arg = i; argH = hOpt; }
+        if (fwdFixed[q] + phiM < m) { m = fwdFixed[q] + phiM; argS = -1; argM = hM; }
+        const [phiS, hS] = phi(wS[q], mu[i]);
+        if (sbsFixed[q] + phiS < m) { m = sbsFixed[q] + phiS; argS = i; argH = hS; argM = 0; }
       }
       L += m;
-      if (arg >= 0) used[arg] += argH;
+      if (argS >= 0) used[argS] += argH;
+      usedM += argM;
     }
     if (L > best) best = L;
     const step = 0.5 / Math.sqrt(round + 1);
-    for (let i = 0; i < S; i++) {
-      const gradient = used[i] - 1;
-      if (mu[i] <= 0) mu[i] = gradient > 0 ? (tf * alpha * aPair[i]) || 1e-12 : 0;
-      else mu[i] *= Math.exp(step * Math.max(-1, Math.min(1, gradient)));
-    }
+    const update = (value: number, gradient: number, seed: number) =>
+      value <= 0 ? (gradient > 0 ? seed : 0) : value * Math.exp(step * Math.max(-1, Math.min(1, gradient)));
+    for (let i = 0; i < S; i++) mu[i] = update(mu[i], used[i] - 1, wS[i] || 1e-12);
+    if (P.mbsShared) muM = update(muM, usedM - 1, wM[0] || 1e-12);
   }
   return best;
 }
