@@ -57,17 +57,19 @@ export function ihraPlan(s: Scenario, pre: Precomputed): IhraPlan {
   const localCost = (m: number): Cost => ({ misses: pre.localS[m] <= s.devices[m].deadlineS * (1 + 1e-9) ? 0 : 1, latencyS: pre.localS[m] });
   /** Every task's latency on server n with equal shares among the tasks using each resource. */
   const serverCost = (n: number, tasks: readonly number[]): Cost => {
-    let users = [0, 0, 0];
+    let txUsers = 0, cpuUsers = 0, backhaulUsers = 0;
     for (const m of tasks) {
       const t = options[m][choice[m]].times;
-      users = [users[0] + (t.txS > 0 ? 1 : 0), users[1] + (t.computeS > 0 ? 1 : 0), users[2] + (t.backhaulS > 0 ? 1 : 0)];
+      if (t.txS > 0) txUsers++;
+      if (t.computeS > 0) cpuUsers++;
+      if (t.backhaulS > 0) backhaulUsers++;
     }
     let misses = 0;
     let latencyS = 0;
     for (const m of tasks) {
       const t = options[m][choice[m]].times;
-      const latency = t.txS * users[0] + t.computeS * users[1] + t.backhaulS * users[2] + t.cloudS;
-      const rateOk = pre.rateMbps[m][n] / Math.max(users[0], 1) >= s.devices[m].minRateMbps * (1 - 1e-9);
+      const latency = t.txS * txUsers + t.computeS * cpuUsers + t.backhaulS * backhaulUsers + t.cloudS;
+      const rateOk = pre.rateMbps[m][n] / Math.max(txUsers, 1) >= s.devices[m].minRateMbps * (1 - 1e-9);
       if (!(rateOk && latency <= s.devices[m].deadlineS * (1 + 1e-9))) misses++;
       latencyS += latency;
     }
