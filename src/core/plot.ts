@@ -46,7 +46,10 @@ export function lineChartSpec(opts: {
 }): vegaLite.TopLevelSpec {
   const seriesOrder = [...new Set(opts.points.map((p) => p.series))];
   const dashed = new Set(opts.dashed ?? []);
-  const values = opts.points.map((p) => ({ ...p, dashed: dashed.has(p.series) }));
+  // A log axis cannot place a bound <= 0 (a 95 % interval of a skewed series can reach below zero): such a
+  // bound is drawn at half the smallest positive value instead, i.e. the error bar runs to the bottom.
+  const floor = Math.min(...opts.points.flatMap((p) => [p.mean, p.lo]).filter((v) => v > 0)) / 2;
+  const values = opts.points.map((p) => ({ ...p, ...(opts.logY && !(p.lo > 0) ? { lo: floor } : {}), dashed: dashed.has(p.series) }));
   const x = { field: 'x', type: 'quantitative' as const, title: opts.xLabel, scale: { zero: false } };
   const color = { field: 'series', type: 'nominal' as const, title: null, sort: seriesOrder };
   const yScale = opts.logY ? { type: 'log' as const } : { zero: false };
