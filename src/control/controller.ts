@@ -100,6 +100,9 @@ export class Controller {
   async start(): Promise<number> {
     const server = createServer((req, res) => handleHttp(this, req, res));
     server.on('upgrade', (req, socket, head) => handleUpgrade(this, req, socket, head));
+    // a client that trickles its headers or body does not hold a connection for long
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
     this.http = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -121,9 +124,10 @@ export class Controller {
     for (const ws of this.wss.clients) ws.close(1001, 'controller stopping');
     await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
     this.http?.closeAllConnections();
+    // a long solve is abandoned rather than waited for; its plan would not be pushed anyway
+    await this.opts.planner.close();
     await this.planning;
     this.flush();
-    await this.opts.planner.close();
     this.store.close();
   }
 

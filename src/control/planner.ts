@@ -95,6 +95,8 @@ export function workerPlanner(algorithm: string, system = 'cnn-coop'): Planner {
     async close() {
       const w = worker;
       worker = null;
+      for (const resolve of waiting.values()) resolve({ ok: false, error: 'planner closed' });
+      waiting.clear();
       if (w) await w.terminate();
     },
   };

@@ -15,6 +15,7 @@ import { Agent } from '../../src/control/agent.ts';
 import { DeviceClient } from '../../src/control/device.ts';
 import { getSystem } from '../../src/systems.ts';
 import { pathLossDb } from '../../src/core/channel.ts';
+import type { Result } from '../../src/cnn-coop/model.ts';
 import { waitEvent } from './helpers.ts';
 
 const report = (deviceId: string, seq: number, extra: Partial<DeviceReport> = {}): DeviceReport => ({
@@ -170,7 +171,7 @@ describe('buildScenario', () => {
     const servers = [server('E1', 20, 20), server('E2', 80, 80)];
     const devices: PlanDevice[] = Array.from({ length: 5 }, (_, i) => ({ via: i % 2 ? 'E2' : 'E1', report: report(`d${i}`, i, { x: 15 * i, y: 20 + 10 * i, dataMbit: 1 + i }) }));
     const scenario = buildScenario(servers, devices);
-    const result = system.algorithms.find((a) => a.name === 'pa')!.solve(system.parseScenario(scenario));
+    const result: Result = system.algorithms.find((a) => a.name === 'pa')!.solve(system.parseScenario(scenario));
     assert.ok(system.verify(scenario, result).ok);
     const basis = Object.fromEntries(devices.map((d) => [d.report.deviceId, d.report.seq]));
     const via = Object.fromEntries(devices.map((d) => [d.report.deviceId, d.via]));
