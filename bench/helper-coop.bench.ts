@@ -1,6 +1,7 @@
 /**
- * helper-coop: JTPRA solve time for K = 5, 50 and 500 helpers, the paper's dual method (ellipsoid
- * on the (3K+2)-dim dual + recovery LP) against the direct method (nested bisection), side by side.
+ * helper-coop: JTPRA solve time for K = 5, 50 and 500 helpers, side by side as ratios to the
+ * direct method (nested bisection): the paper's dual method (ellipsoid on the (3K+2)-dim dual +
+ * recovery LP) and the dual decomposition (ellipsoid on the coupling prices (ν, ω) only).
  * The ellipsoid needs O(n²) iterations of O(n²) work (n = 3K+2), so past K = 5 it is given a time
  * budget and the table reports how far it got: its proved dual value g against the optimum, and
  * whether the LP recovers a primal from where it stopped.
@@ -12,6 +13,7 @@ import { toInstance } from '../src/helper-coop/physics.ts';
 import { jtpra } from '../src/helper-coop/algorithms/jtpra.ts';
 import { maximiseDual, recoverPrimal, solveJtpraDual } from '../src/helper-coop/algorithms/jtpra-dual.ts';
 import { planEnergyJ } from '../src/helper-coop/result.ts';
+import { solveJtpraDd } from '../src/helper-coop/algorithms/jtpra-dd.ts';
 import { verifyHelperCoop } from '../src/verify/helper-coop.ts';
 
 const budgetS = Number(process.env.HELPER_COOP_DUAL_BUDGET_S ?? 20);
@@ -24,6 +26,12 @@ for (const K of [5, 50, 500]) {
   const optimum = direct.energyJ!;
   const directTime = timeMs(() => jtpra.solve(s), K >= 500 ? 3 : 10);
   const n = 3 * K + 2;
+  const ddTime = timeMs(() => solveJtpraDd(s), K >= 500 ? 2 : 5);
+  const dd = solveJtpraDd(s);
+  const ddCols = {
+    'dd ms': ddTime.medianMs, 'dd/direct': ddTime.medianMs / directTime.medianMs, 'dd iterations': dd.iterations ?? 0,
+    'dd energy vs optimum': (dd.energyJ! - optimum) / optimum, 'dd verified': verifyHelperCoop(s, dd).ok ? 'yes' : 'NO',
+  };
   if (K <= 5) {
     const dualTime = timeMs(() => solveJtpraDual(s), 3);
     const dual = solveJtpraDual(s);
@@ -33,6 +41,7 @@ for (const K of [5, 50, 500]) {
       '(optimum − g)/optimum': (optimum - dual.lowerBound!) / optimum,
       'recovered energy vs optimum': (dual.energyJ! - optimum) / optimum,
       verified: verifyHelperCoop(s, direct).ok && verifyHelperCoop(s, dual).ok ? 'both' : 'NO',
+      ...ddCols,
     });
   } else {
     // calibrate the per-iteration cost, then run the ellipsoid for the time budget
@@ -54,6 +63,7 @@ for (const K of [5, 50, 500]) {
       '(optimum − g)/optimum': (optimum - out.value) / optimum,
       'recovered energy vs optimum': rec ? (planEnergyJ(s, { status: 'feasible', lowerBound: null, localBits: rec.localBits, helpers: rec.helpers }) - optimum) / optimum : 'LP infeasible',
       verified: verifyHelperCoop(s, direct).ok ? 'direct' : 'NO',
+      ...ddCols,
     });
   }
   console.error(`helper-coop bench: K = ${K} done`);

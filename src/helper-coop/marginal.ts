@@ -69,11 +69,11 @@ function operate(inst: Instance, k: number, p: HelperPoint | null, bits: number,
   };
 }
 
-const offloadEnergy = (op: HelperOperation): number => op.txPowerW * op.offloadTimeS;
+export const offloadEnergy = (op: HelperOperation): number => op.txPowerW * op.offloadTimeS;
 const downloadEnergy = (op: HelperOperation): number => op.helperTxPowerW * op.downloadTimeS;
 
 /** Helper k's best response to bit price ν and user-energy price ω, its own budget enforced through θ_k. */
-function respond(inst: Instance, k: number, nu: number, omega: number, fixedMaxCpu: boolean): HelperOperation {
+export function respond(inst: Instance, k: number, nu: number, omega: number, fixedMaxCpu: boolean): HelperOperation {
   const w1 = 1 + omega;
   const at = (theta: number): HelperOperation => {
     const w3 = 1 + theta;

@@ -6,6 +6,7 @@ import { figures } from './experiments.ts';
 import { verifyHelperCoop } from '../verify/helper-coop.ts';
 import { jtpra } from './algorithms/jtpra.ts';
 import { jtpraDual } from './algorithms/jtpra-dual.ts';
+import { jtpraDd } from './algorithms/jtpra-dd.ts';
 import { fo } from './algorithms/fo.ts';
 import { ff } from './algorithms/ff.ts';
 import { lcof, lcff } from './algorithms/local.ts';
@@ -18,7 +19,7 @@ export const helperCoop: SystemDefinition<Scenario, Result> = {
   parseResult,
   generateOptions,
   generate: generateFromOptions,
-  algorithms: [jtpra, jtpraDual, fo, ff, lcof, lcff, jorcf],
+  algorithms: [jtpra, jtpraDual, jtpraDd, fo, ff, lcof, lcff, jorcf],
   defaultAlgorithm: 'jtpra',
   verify: verifyHelperCoop,
   formatResult,

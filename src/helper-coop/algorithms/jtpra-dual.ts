@@ -5,6 +5,7 @@ import { type Instance, toInstance, localCapBits, rateBps } from '../physics.ts'
 import { evaluateDual, type DualVector } from '../dual.ts';
 import { maxDataBits } from '../feasibility.ts';
 import { infeasibleResult, planResult, type HelperPlan } from '../result.ts';
+import { ellipsoidMaximise, type EllipsoidOptions } from '../ellipsoid.ts';
 
 /**
  * JTPRA as the paper runs it (Algorithm 1, specs §6):
@@ -18,15 +19,12 @@ import { infeasibleResult, planResult, type HelperPlan } from '../result.ts';
  */
 const PER_MBIT = 1e-6;
 
-export interface EllipsoidOptions {
-  /** Stop when the proved gap bound falls below this fraction of |g|. */
-  relTol: number;
-  maxIterations: number;
+export interface DualMethodOptions extends EllipsoidOptions {
   /** Initial ball radius multiplier (retries grow it when z* lies outside). */
   radiusFactor?: number;
 }
 
-interface EllipsoidOutcome { z: DualVector; value: number; upper: number; iterations: number }
+interface DualOutcome { z: DualVector; value: number; upper: number; iterations: number }
 
 function toDual(z: Float64Array, K: number): DualVector {
   return {
@@ -38,81 +36,31 @@ function toDual(z: Float64Array, K: number): DualVector {
   };
 }
 
-export function maximiseDual(inst: Instance, opts: EllipsoidOptions): EllipsoidOutcome {
+/** The initial ball must hold z*: ν* is at most about the all-local marginal cost (J/Mbit). */
+export function initialRadius(inst: Instance): number {
+  const { kappa, cyclesPerBit: c } = inst.user;
+  const nuScale = (3 * kappa * c ** 3 * inst.dataBits ** 2) / inst.deadlineS ** 2 / PER_MBIT;
+  return Math.max(5, 4 * nuScale);
+}
+
+/** Maximises g over z = (λ, μ, ω, ν, θ) ∈ Ψ ⊂ R^{3K+2}, from z_0 = 0.5·1 (specs §6.4). */
+export function maximiseDual(inst: Instance, opts: DualMethodOptions): DualOutcome {
   const K = inst.helpers.length;
   const n = 3 * K + 2;
   const nuIndex = 2 * K + 1;
-  // the initial ball must hold z*: ν* is at most about the all-local marginal cost (J/Mbit)
-  const { kappa, cyclesPerBit: c } = inst.user;
-  const nuScale = (3 * kappa * c ** 3 * inst.dataBits ** 2) / inst.deadlineS ** 2 / PER_MBIT;
-  const radius = Math.max(5, 4 * nuScale) * (opts.radiusFactor ?? 1);
-  const z = new Float64Array(n).fill(0.5);
-  // P = E·Eᵀ is kept as its factor E: the plain rank-one update of P loses definiteness in long
-  // runs once the budget directions (θ* = 0 on the boundary) have shrunk by many orders
-  const E = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) E[i * n + i] = radius;
-  const a = new Float64Array(n);
-  const g = new Float64Array(n);
-  const b = new Float64Array(n);
-  let best = -Infinity;
-  let bestZ = z.slice();
-  let upper = Infinity;
-  let it = 0;
-  const scale = n / Math.sqrt(n * n - 1);
-  const shrink = 1 - Math.sqrt((n - 1) / (n + 1));
-  for (; it < opts.maxIterations; it++) {
-    let worst = -1;
-    for (let i = 0; i < n; i++) if (i !== nuIndex && z[i] < 0 && (worst < 0 || z[i] < z[worst])) worst = i;
-    a.fill(0);
-    let objectiveCut = false;
-    let value = 0;
-    if (worst >= 0) a[worst] = -1; // feasibility cut towards Ψ
-    else {
-      objectiveCut = true;
-      const ev = evaluateDual(inst, toDual(z, K));
-      value = ev.value;
-      if (value > best) { best = value; bestZ = z.slice(); }
-      for (let k = 0; k < K; k++) {
-        a[k] = -ev.gradLambda[k] * PER_MBIT;
-        a[K + k] = -ev.gradMu[k] * PER_MBIT;
-        a[2 * K + 2 + k] = -ev.gradTheta[k];
-      }
-      a[2 * K] = -ev.gradOmega;
-      a[nuIndex] = -ev.gradNu * PER_MBIT;
+  const oracle = (z: Float64Array, grad: Float64Array): number => {
+    const ev = evaluateDual(inst, toDual(z, K));
+    for (let k = 0; k < K; k++) {
+      grad[k] = ev.gradLambda[k] * PER_MBIT;
+      grad[K + k] = ev.gradMu[k] * PER_MBIT;
+      grad[2 * K + 2 + k] = ev.gradTheta[k];
     }
-    // g = Eᵀa, |g| = sqrt(aᵀPa)
-    g.fill(0);
-    for (let i = 0; i < n; i++) {
-      const ai = a[i];
-      if (ai === 0) continue;
-      const row = i * n;
-      for (let j = 0; j < n; j++) g[j] += E[row + j] * ai;
-    }
-    let norm = 0;
-    for (let j = 0; j < n; j++) norm += g[j] * g[j];
-    norm = Math.sqrt(norm);
-    if (objectiveCut) {
-      // for concave g and any y in the ellipsoid, g(y) ≤ g(z) + sqrt(sᵀPs)
-      if (!(norm > 0)) { upper = value; break; }
-      upper = Math.min(upper, value + norm);
-      if (upper - best <= opts.relTol * Math.abs(best)) break;
-    } else if (!(norm > 0)) break;
-    for (let j = 0; j < n; j++) g[j] /= norm;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const row = i * n;
-      for (let j = 0; j < n; j++) s += E[row + j] * g[j];
-      b[i] = s;
-      z[i] -= s / (n + 1);
-    }
-    // E ← scale·(E − shrink·b·gᵀ), so P ← n²/(n²−1)·(P − 2/(n+1)·b·bᵀ)
-    for (let i = 0; i < n; i++) {
-      const row = i * n;
-      const bi = shrink * b[i];
-      for (let j = 0; j < n; j++) E[row + j] = scale * (E[row + j] - bi * g[j]);
-    }
-  }
-  return { z: toDual(bestZ, K), value: best, upper, iterations: it };
+    grad[2 * K] = ev.gradOmega;
+    grad[nuIndex] = ev.gradNu * PER_MBIT;
+    return ev.value;
+  };
+  const out = ellipsoidMaximise(new Float64Array(n).fill(0.5), initialRadius(inst) * (opts.radiusFactor ?? 1), new Set([nuIndex]), oracle, opts);
+  return { z: toDual(out.z, K), value: out.value, upper: out.upper, iterations: out.iterations };
 }
 
 interface Recovery { localBits: number; helpers: HelperPlan[] }
