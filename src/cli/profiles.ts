@@ -91,7 +91,7 @@ function options(flags: Flags): ProfileOptions {
     o.precision = flags.precision as Precision;
   }
   if (flags.serverClass !== undefined) {
-    if (!(flags.serverClass in SERVER_CLASSES)) throw new InputError(`unknown server class "${flags.serverClass}" (known: ${Object.keys(SERVER_CLASSES).join(', ')})`, '--server-class');
+    if (!Object.hasOwn(SERVER_CLASSES, flags.serverClass)) throw new InputError(`unknown server class "${flags.serverClass}" (known: ${Object.keys(SERVER_CLASSES).join(', ')})`, '--server-class');
     o.serverClass = flags.serverClass;
   }
   if (flags.utilisation !== undefined) o.utilisation = parseNumberFlag('utilisation', flags.utilisation);

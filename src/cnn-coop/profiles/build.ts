@@ -50,7 +50,7 @@ export function buildProfile(net: Network, opts: ProfileOptions = {}): BuiltProf
   const precision = opts.precision ?? 'fp32';
   if (!PRECISIONS.includes(precision)) throw new InputError(`unknown precision "${precision}" (known: ${PRECISIONS.join(', ')})`, 'precision');
   const className = opts.serverClass ?? DEFAULT_SERVER_CLASS;
-  const serverClass = SERVER_CLASSES[className];
+  const serverClass = Object.hasOwn(SERVER_CLASSES, className) ? SERVER_CLASSES[className] : undefined;
   if (!serverClass) throw new InputError(`unknown server class "${className}" (known: ${Object.keys(SERVER_CLASSES).join(', ')})`, 'serverClass');
   const utilisation = opts.utilisation ?? 1;
   if (!(utilisation > 0 && utilisation <= 1)) throw new InputError(`must be in (0, 1], got ${utilisation}`, 'utilisation');

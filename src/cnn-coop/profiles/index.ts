@@ -21,14 +21,12 @@ export interface ProfileEntry {
   built?: BuiltProfile;
 }
 
-/** Precisions listed by `mec profiles`; the class suffix is accepted by resolveProfile only. */
-const LISTED_PRECISIONS: Precision[] = ['fp32', 'fp16', 'int8'];
-
 export function builtinProfiles(): ProfileEntry[] {
   const entries: ProfileEntry[] = [{ name: 'table1', description: "the paper's Table I example (5 hidden layers)", profile: TABLE1_PROFILE }];
   for (const [netName, make] of Object.entries(NETWORKS)) {
     const net = make();
-    for (const precision of LISTED_PRECISIONS) {
+    // every precision is listed; the @class suffix is accepted by resolveProfile only
+    for (const precision of PRECISIONS) {
       const built = buildProfile(net, { precision });
       entries.push({
         name: precision === 'fp32' ? netName : `${netName}-${precision}`,
@@ -54,7 +52,7 @@ export function parseProfileName(name: string): ParsedProfileName | undefined {
   const serverClass = at < 0 ? undefined : name.slice(at + 1);
   const m = /^(.*)-(fp32|fp16|int8)$/.exec(base);
   const network = m ? m[1] : base;
-  if (!(network in NETWORKS)) return undefined;
+  if (!Object.hasOwn(NETWORKS, network)) return undefined;
   return { network, ...(m ? { precision: m[2] as Precision } : {}), ...(serverClass !== undefined ? { serverClass } : {}) };
 }
 
@@ -66,7 +64,7 @@ export function parseProfileName(name: string): ParsedProfileName | undefined {
 export function resolveBuilt(name: string, options: ProfileOptions = {}): BuiltProfile | undefined {
   const parsed = parseProfileName(name);
   if (!parsed) return undefined;
-  if (parsed.serverClass !== undefined && !(parsed.serverClass in SERVER_CLASSES)) {
+  if (parsed.serverClass !== undefined && !Object.hasOwn(SERVER_CLASSES, parsed.serverClass)) {
     throw new InputError(`unknown server class "${parsed.serverClass}" in "${name}" (known: ${Object.keys(SERVER_CLASSES).join(', ')})`, 'profile');
   }
   for (const key of ['precision', 'serverClass'] as const) {
@@ -74,7 +72,11 @@ export function resolveBuilt(name: string, options: ProfileOptions = {}): BuiltP
       throw new InputError(`"${name}" says ${parsed[key]} but ${key} ${options[key]} was asked for`, key);
     }
   }
-  return buildProfile(NETWORKS[parsed.network](), { ...options, ...stripUndefined(parsed) });
+  const fromName: ProfileOptions = {
+    ...(parsed.precision ? { precision: parsed.precision } : {}),
+    ...(parsed.serverClass ? { serverClass: parsed.serverClass } : {}),
+  };
+  return buildProfile(NETWORKS[parsed.network](), { ...options, ...fromName });
 }
 
 export function resolveProfile(name: string, options: ProfileOptions = {}): CnnProfile | undefined {
@@ -85,10 +87,6 @@ export function resolveProfile(name: string, options: ProfileOptions = {}): CnnP
 /** Every name resolveProfile accepts without a class suffix, for error messages. */
 export function knownProfileNames(): string[] {
   return ['table1', ...Object.keys(NETWORKS).flatMap((n) => [n, ...PRECISIONS.filter((p) => p !== 'fp32').map((p) => `${n}-${p}`)])];
-}
-
-function stripUndefined(p: ParsedProfileName): ProfileOptions {
-  return { ...(p.precision ? { precision: p.precision } : {}), ...(p.serverClass ? { serverClass: p.serverClass } : {}) };
 }
 
 export { buildProfile, type BuiltProfile, type ProfileOptions } from './build.ts';

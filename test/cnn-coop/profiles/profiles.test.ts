@@ -77,6 +77,9 @@ test('resolveProfile reads NETWORK[-PRECISION][@CLASS] and is undefined for an u
   assert.deepEqual(resolveProfile('resnet18@gpu', { precision: 'int8' }), buildProfile(resnet18(), { precision: 'int8', serverClass: 'gpu' }).profile);
   assert.deepEqual(parseProfileName('mobilenet-v1-fp16@cpu-avx512'), { network: 'mobilenet-v1', precision: 'fp16', serverClass: 'cpu-avx512' });
   assert.equal(resolveProfile('lenet'), undefined);
+  assert.equal(resolveProfile('toString'), undefined, 'an inherited property is not a network');
+  assert.throws(() => resolveProfile('vgg16@constructor'), InputError);
+  assert.throws(() => buildProfile(vgg16(), { serverClass: 'toString' }), InputError);
   assert.equal(resolveProfile('table1-int8'), undefined);
   assert.equal(resolveProfile('table1')?.reduction.length, 5);
   assert.throws(() => resolveProfile('vgg16@tpu'), (e: unknown) => e instanceof InputError && /unknown server class "tpu"/.test(e.message));
