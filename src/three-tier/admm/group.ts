@@ -36,11 +36,13 @@ export interface AdmmOptions {
   cbgpStep: number;
   newtonSteps: number;
   candidateSbs: number;
+  /** Improve the rounded plan by single-task moves (admm/polish.ts). */
+  polish: boolean;
 }
 
 export const defaultAdmmOptions: AdmmOptions = {
   rho: 1, maxIterations: 60, minIterations: 5, tolerance: 1e-3, omega0: 0.05, omegaDecay: 0.8, omegaMin: 1e-5,
-  xi: 0.2, delta: 0.05, cbgpSweeps: 2, cbgpStep: 0.25, newtonSteps: 2, candidateSbs: 4,
+  xi: 0.2, delta: 0.05, cbgpSweeps: 2, cbgpStep: 0.25, newtonSteps: 2, candidateSbs: 4, polish: true,
 };
 
 export interface GroupTrace {
@@ -66,12 +68,11 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
   }
   const { alpha } = P;
   const U = (t: number, e: number) => alpha * t + (1 - alpha) * e;
-  let meanBest = 0;
-  for (let j = 0; j < n; j++) meanBest += Math.min(U(g.localT[j], g.localE[j]), U(g.mbsT[j], g.mbsE[j]));
-  const scale = n > 0 && meanBest > 0 ? n / meanBest : 1;
+  // set in the first iteration from the cheapest option of every task, so rho is dimensionless
+  let scale = 1;
 
   const v = new Float64Array(n * O).fill(1 / O), lam = new Float64Array(n * O), xhat = new Float64Array(n * O);
-  const cost = new Float64Array(n * O), time = new Float64Array(n * O), vPrev = new Float64Array(n * O);
+  const cost = new Float64Array(n * O), util = new Float64Array(n * O), marg = new Float64Array(n * O), time = new Float64Array(n * O), vPrev = new Float64Array(n * O);
   const c0 = new Float64Array(n * K), c1 = new Float64Array(n * K), h = new Float64Array(n * K);
   const rate = new Float64Array(n * K);
   const tau = new Float64Array(O);
@@ -79,8 +80,8 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
   const pairsAt: number[][] = Array.from({ length: S }, () => []);
   for (let j = 0; j < n; j++) for (let k = 0; k < K; k++) pairsAt[cand[j * K + k]].push(j * K + k);
   for (let j = 0; j < n; j++) {
-    cost[j * O + iL] = U(g.localT[j], g.localE[j]) * scale; time[j * O + iL] = g.localT[j];
-    cost[j * O + iM] = U(g.mbsT[j], g.mbsE[j]) * scale; time[j * O + iM] = g.mbsT[j];
+    util[j * O + iL] = marg[j * O + iL] = U(g.localT[j], g.localE[j]); time[j * O + iL] = g.localT[j];
+    util[j * O + iM] = marg[j * O + iM] = U(g.mbsT[j], g.mbsE[j]); time[j * O + iM] = g.mbsT[j];
   }
   const eS = P.sbsJPerCycle, eM = P.mbsJPerCycle;
   let omega = opt.omega0;
@@ -113,8 +114,10 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
       for (let j = 0; j < n; j++) {
         const own = Math.sqrt((g.bits[j] * g.cyclesPerBit[j]) / g.mbsHz);
         mbsSpeed[j] = g.mbsHz * Math.min(1, own / Math.max(own, sumSqrtM));
-        time[j * O + iM] = g.mbsUpS[j] + (g.bits[j] * g.cyclesPerBit[j]) / mbsSpeed[j];
-        cost[j * O + iM] = U(time[j * O + iM], g.mbsE[j]) * scale;
+        const tM = (g.bits[j] * g.cyclesPerBit[j]) / mbsSpeed[j];
+        time[j * O + iM] = g.mbsUpS[j] + tM;
+        util[j * O + iM] = U(time[j * O + iM], g.mbsE[j]);
+        marg[j * O + iM] = util[j * O + iM] + alpha * tM;
       }
     }
     const D = pathDelays(g, fwd);
@@ -133,13 +136,16 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
     for (let i = 0; i < S; i++) {
       const pairs = pairsAt[i];
       const f = g.sbsHz[i];
+      // the split steps shrink over the iterations so the blocks, which all react to the same
+      // previous iterate, settle instead of moving together back and forth
+      const stepNow = opt.cbgpStep / (1 + it / 10);
       for (let sweep = 0; sweep < opt.cbgpSweeps; sweep++) {
-        // shares: h ∝ sqrt(a) normalised by the x^-weighted sum (constraint sum h·x <= 1)
+        // shares: h ∝ sqrt(a), normalised by the expected load of the previous global iterate (sum h·x <= 1)
         let denom = 0;
         for (const q of pairs) {
           const j = (q / K) | 0, k = q - j * K;
           const ci = g.bits[j] - c0[q] - c1[q];
-          denom += Math.max(xhat[j * O + k], 1e-3) * Math.sqrt(Math.max(ci, 0) * g.cyclesPerBit[j] / f);
+          denom += v[j * O + k] * Math.sqrt(Math.max(ci, 0) * g.cyclesPerBit[j] / f);
         }
         for (const q of pairs) {
           const j = (q / K) | 0, k = q - j * K, c = g.bits[j], u = g.cyclesPerBit[j];
@@ -148,11 +154,11 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
           const R = rate[q], fL = g.localHz[j], pw = g.txPowerW[j];
           // c0 then c1: per-bit gradients of the pair cost (the sign of x^ does not change them)
           const g0 = alpha * (u / fL - 1 / R - u / (h[q] * f)) + (1 - alpha) * (u * P.kappa * fL * fL - pw / R - u * eS);
-          c0[q] = Math.min(c - c1[q], Math.max(0, c0[q] - opt.cbgpStep * c * Math.sign(g0)));
+          c0[q] = Math.min(c - c1[q], Math.max(0, c0[q] - stepNow * c * Math.sign(g0)));
           // forwarding: marginal congestion of every forwarder plus the path delay spread over the task's bits
           const wP = alpha + (1 - alpha) * g.sbsForwardW[i];
           const g1 = alpha * (u / mbsSpeed[j] - u / (h[q] * f)) + (1 - alpha) * (u * eM - u * eS) + wP * (nFwd[i] * dD[i] + D[i] / c);
-          c1[q] = Math.min(c - c0[q], Math.max(0, c1[q] - opt.cbgpStep * c * Math.sign(g1)));
+          c1[q] = Math.min(c - c0[q], Math.max(0, c1[q] - stepNow * c * Math.sign(g1)));
         }
       }
       for (const q of pairs) {
@@ -166,10 +172,23 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
         const E = c0[q] * u * P.kappa * fL * fL + g.txPowerW[j] * up + ci * u * eS + (c1[q] > 0 ? g.sbsForwardW[i] * D[i] : 0) + c1[q] * u * eM;
         const o = j * O + k;
         time[o] = T;
-        cost[o] = U(T, E) * scale;
-        const x = v[o] - (cost[o] + lam[o] + opt.delta * (1 - 2 * xhat[o])) / opt.rho;
-        xhat[o] = T > g.deadlineS[j] ? 0 : Math.min(1, Math.max(0, x));
+        util[o] = U(T, E);
+        // the x^ update prices the capacity too (envelope theorem: with square-root shares the
+        // multiplier of sum h·x <= 1 adds alpha·(own compute time), so a task pays its marginal cost)
+        marg[o] = util[o] + alpha * tS;
       }
+    }
+    if (it === 0) {
+      let sumBest = 0;
+      for (let j = 0; j < n; j++) { let m = Infinity; for (let o = 0; o < O; o++) m = Math.min(m, marg[j * O + o]); sumBest += m; }
+      scale = n > 0 && sumBest > 0 && Number.isFinite(sumBest) ? n / sumBest : 1;
+    }
+    for (let q = 0; q < n * O; q++) cost[q] = marg[q] * scale;
+    // x^ of the SBS blocks (eq. 36, with the Theorem 2 linearisation of the concave penalty)
+    for (let j = 0; j < n; j++) for (let k = 0; k < K; k++) {
+      const o = j * O + k;
+      const x = v[o] - (cost[o] + lam[o] + opt.delta * (1 - 2 * xhat[o])) / opt.rho;
+      xhat[o] = time[o] > g.deadlineS[j] ? 0 : Math.min(1, Math.max(0, x));
     }
     // 2b. device and MBS blocks: binary, by comparing the two values of (23)-(24)
     for (let j = 0; j < n; j++) {
@@ -211,7 +230,7 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
       primalSq += r * r;
       const s = opt.rho * (v[q] - vPrev[q]);
       dualSq += s * s;
-      utility += (v[q] * cost[q]) / scale;
+      utility += v[q] * util[q];
     }
     trace.utility.push(utility); trace.primalSq.push(primalSq); trace.dualSq.push(dualSq);
     omega = Math.max(opt.omegaMin, omega * opt.omegaDecay);

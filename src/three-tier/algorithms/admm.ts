@@ -3,15 +3,24 @@ import type { Result, Scenario, TraceEntry } from '../model.ts';
 import { compile, paramsOf, repairGroup, type CompiledGroup, type Params } from '../physics.ts';
 import { buildResult } from '../result.ts';
 import { type AdmmOptions, type GroupAdmmOutput, defaultAdmmOptions, solveGroupAdmm } from '../admm/group.ts';
+import { polishGroup } from '../admm/polish.ts';
 
 /**
  * The paper's parallel multi-block ADMM (admm/group.ts), groups one after another in this
  * thread; `solveParallel` (parallel/solve-parallel.ts) runs the same per-group function on a
  * worker pool and gives the identical result. Rounding: each task's largest global value, then
- * the shared deadline repair; the trace sums utility and residuals over the groups.
+ * the shared deadline repair, then (option `polish`, default on) single-task moves kept only if
+ * they improve the evaluated utility; the trace sums utility and residuals over the groups.
  */
 export function admmGroups(groups: CompiledGroup[], P: Params, options: AdmmOptions): GroupAdmmOutput[] {
-  return groups.map((g) => solveGroupAdmm(g, P, options));
+  return groups.map((g) => solveAndRoundGroup(g, P, options));
+}
+
+/** One group: the ADMM, its rounding, the deadline repair and the single-move polish. */
+export function solveAndRoundGroup(g: CompiledGroup, P: Params, options: AdmmOptions): GroupAdmmOutput {
+  const out = solveGroupAdmm(g, P, options);
+  const repaired = repairGroup(g, P, out.plan);
+  return { ...out, plan: options.polish ? polishGroup(g, P, out.plan, repaired).plan : out.plan };
 }
 
 export function assembleAdmm(scenario: Scenario, groups: CompiledGroup[], P: Params, outputs: GroupAdmmOutput[], name = 'admm'): Result {

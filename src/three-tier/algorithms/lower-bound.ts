@@ -9,26 +9,17 @@ import { type CompiledGroup, type Params, compile, paramsOf } from '../physics.t
  *   minus the quadratic o1 term (>= 0);
  * - with parallel timing, delay >= (sum of the stage times) / 3 (each of the three branches of
  *   the max is at least a third of their sum);
- * - the SBS CPU constraint sum h <= 1 is dualised with a multiplier mu_i >= 0 per SBS (Lagrangian
- *   relaxation): a task's compute term alpha·a/h + mu·h is minimised over h in (0, 1] in closed
- *   form, phi(a) = 2 sqrt(alpha a mu) (or alpha a + mu when that h would exceed 1), which is
- *   concave in the bits, so with every other term linear the best split is a vertex: all bits on
- *   the SBS, or all forwarded to the MBS (all on the device equals the local option).
- * - a shared MBS CPU is dualised the same way (multiplier mu_M); a dedicated one is not coupled.
- * L(mu) = sum_j min over options - sum_i mu_i (- mu_M) is a lower bound for every mu >= 0; mu is improved
- * by multiplicative supergradient steps and the best value is kept.
+ * - CPU shares: a resource (an SBS, or the MBS when shared) serving tasks J with optimal shares
+ *   spends (sum_{j in J} sqrt w_j)^2, w_j = alpha·cycles/f; a task splitting its bits as fractions
+ *   y over its options (device / MBS / all on SBS i / all forwarded through SBS i) is charged
+ *   linearly for everything but that term and y·sqrt(w) <= sqrt(y·w) inside it, so the relaxed
+ *   cost never exceeds the true one. The relaxation is convex; Frank-Wolfe with exact line search
+ *   certifies f(y) + min_s grad·(s - y) <= its optimum at every iterate, and the best is kept.
  */
-export function lowerBoundGroup(g: CompiledGroup, P: Params, rounds = 60): number {
+export function lowerBoundGroup(g: CompiledGroup, P: Params, rounds = 200): number {
   const { n, S } = g;
   const { alpha } = P;
   const tf = P.parallel ? 1 / 3 : 1;
-  // phi(w, mu) = min over h in (0, 1] of w / h + mu h: the compute term with the capacity dualised
-  const phi = (w: number, mu: number): [number, number] => {
-    if (w <= 0) return [0, 0];
-    if (mu <= 0) return [w, 1];
-    const h = Math.sqrt(w / mu);
-    return h <= 1 ? [2 * Math.sqrt(w * mu), h] : [w + mu, 1];
-  };
   const localCost = Float64Array.from({ length: n }, (_, j) => tf * alpha * g.localT[j] + (1 - alpha) * g.localE[j]);
   // MBS option without its compute term, and that term's weight tf·alpha·cycles / f_MBS
   const mbsFixed = Float64Array.from({ length: n }, (_, j) => tf * alpha * g.mbsUpS[j] + (1 - alpha) * g.mbsE[j]);
@@ -48,41 +39,75 @@ export function lowerBoundGroup(g: CompiledGroup, P: Params, rounds = 60): numbe
       wS[q] = (tf * alpha * c * u) / g.sbsHz[i];
     }
   }
-  const mu = new Float64Array(S), used = new Float64Array(S);
-  // start each multiplier at a typical task's weight, the scale of the dual price
-  for (let i = 0; i < S; i++) { let sum = 0; for (let j = 0; j < n; j++) sum += wS[j * S + i]; mu[i] = n > 0 ? sum / n : 0; }
-  let muM = P.mbsShared && n > 0 ? wM.reduce((a, b) => a + b, 0) / n : 0;
+  // options of task j: 0 local, 1 MBS, 2 + 2i all bits on SBS i, 3 + 2i all forwarded through SBS i.
+  // The relaxation keeps the square-root-share congestion exactly: a resource r serving the set
+  // J costs (sum_{j in J} sqrt w_j)^2, and with fractional y this (sum_j y_j sqrt w_j)^2 is convex,
+  // so min over y in the simplex per task is a convex program whose optimum is a lower bound.
+  // Frank-Wolfe certifies it: f(y) + min_s grad f(y)·(s - y) <= optimum at every iterate.
+  const O = 2 + 2 * S, R = S + 1; // resources: the SBSs, then the MBS (congested only when shared)
+  const F = new Float64Array(n * O), root = new Float64Array(n * O), res = new Int32Array(n * O).fill(-1);
+  for (let j = 0; j < n; j++) {
+    const o = j * O;
+    F[o] = localCost[j];
+    if (P.mbsShared) { F[o + 1] = mbsFixed[j]; root[o + 1] = Math.sqrt(wM[j]); res[o + 1] = S; } else F[o + 1] = mbsFixed[j] + wM[j];
+    for (let i = 0; i < S; i++) {
+      const q = j * S + i;
+      F[o + 2 + 2 * i] = sbsFixed[q]; root[o + 2 + 2 * i] = Math.sqrt(wS[q]); res[o + 2 + 2 * i] = i;
+      if (P.mbsShared) { F[o + 3 + 2 * i] = fwdFixed[q]; root[o + 3 + 2 * i] = Math.sqrt(wM[j]); res[o + 3 + 2 * i] = S; } else F[o + 3 + 2 * i] = fwdFixed[q] + wM[j];
+    }
+  }
+  const y = new Float64Array(n * O), Y = new Float64Array(R), dY = new Float64Array(R);
+  const pick = new Int32Array(n);
+  const lmo = () => {
+    // each task's option of least gradient F + 2 sqrt(w) Y_r; returns sum_j (min - y_j·grad_j)
+    let gapTerm = 0;
+    for (let j = 0; j < n; j++) {
+      let best = Infinity, arg = 0, dot = 0;
+      for (let o = 0; o < O; o++) {
+        const q = j * O + o;
+        const grad = F[q] + (res[q] >= 0 ? 2 * root[q] * Y[res[q]] : 0);
+        if (grad < best) { best = grad; arg = o; }
+        dot += y[q] * grad;
+      }
+      pick[j] = arg;
+      gapTerm += best - dot;
+    }
+    return gapTerm;
+  };
+  // start at the vertex chosen with empty resources
+  lmo();
+  for (let j = 0; j < n; j++) { const q = j * O + pick[j]; y[q] = 1; if (res[q] >= 0) Y[res[q]] += root[q]; }
   let best = -Infinity;
   for (let round = 0; round < rounds; round++) {
-    used.fill(0);
-    let usedM = 0;
-    let L = -muM;
-    for (let i = 0; i < S; i++) L -= mu[i];
+    let f = 0;
+    for (let q = 0; q < n * O; q++) f += y[q] * F[q];
+    for (let r = 0; r < R; r++) f += Y[r] * Y[r];
+    const gapTerm = lmo();
+    best = Math.max(best, f + gapTerm);
+    if (gapTerm > -1e-12 * Math.max(1, Math.abs(f))) break;
+    // exact line search towards the vertex: f(y + g d) is quadratic in g
+    let lin = 0;
+    dY.fill(0);
     for (let j = 0; j < n; j++) {
-      const [phiM, hM] = P.mbsShared ? phi(wM[j], muM) : [wM[j], 0];
-      let m = localCost[j], argS = -1, argH = 0, argM = 0;
-      if (mbsFixed[j] + phiM < m) { m = mbsFixed[j] + phiM; argM = hM; }
-      for (let i = 0; i < S; i++) {
-        const q = j * S + i;
-        if (fwdFixed[q] + phiM < m) { m = fwdFixed[q] + phiM; argS = -1; argM = hM; }
-        const [phiS, hS] = phi(wS[q], mu[i]);
-        if (sbsFixed[q] + phiS < m) { m = sbsFixed[q] + phiS; argS = i; argH = hS; argM = 0; }
+      for (let o = 0; o < O; o++) {
+        const q = j * O + o;
+        const d = (o === pick[j] ? 1 : 0) - y[q];
+        if (d === 0) continue;
+        lin += F[q] * d;
+        if (res[q] >= 0) dY[res[q]] += root[q] * d;
       }
-      L += m;
-      if (argS >= 0) used[argS] += argH;
-      usedM += argM;
     }
-    if (L > best) best = L;
-    const step = 0.5 / Math.sqrt(round + 1);
-    const update = (value: number, gradient: number, seed: number) =>
-      value <= 0 ? (gradient > 0 ? seed : 0) : value * Math.exp(step * Math.max(-1, Math.min(1, gradient)));
-    for (let i = 0; i < S; i++) mu[i] = update(mu[i], used[i] - 1, wS[i] || 1e-12);
-    if (P.mbsShared) muM = update(muM, usedM - 1, wM[0] || 1e-12);
+    let quad = 0, cross = 0;
+    for (let r = 0; r < R; r++) { quad += dY[r] * dY[r]; cross += Y[r] * dY[r]; }
+    const step = quad > 0 ? Math.min(1, Math.max(0, -(lin + 2 * cross) / (2 * quad))) : 1;
+    if (step <= 0) break;
+    for (let j = 0; j < n; j++) for (let o = 0; o < O; o++) { const q = j * O + o; y[q] = (1 - step) * y[q] + (o === pick[j] ? step : 0); }
+    for (let r = 0; r < R; r++) Y[r] += step * dY[r];
   }
   return best;
 }
 
-export function lowerBound(scenario: Scenario, rounds = 60): number {
+export function lowerBound(scenario: Scenario, rounds = 200): number {
   const P = paramsOf(scenario);
   return compile(scenario).reduce((sum, g) => sum + lowerBoundGroup(g, P, rounds), 0);
 }
