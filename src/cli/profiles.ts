@@ -43,7 +43,7 @@ function splitTable(b: BuiltProfile): string {
   const rows = b.splits.map((s) => [String(s.k), s.name, shape(s.shape), num(s.activationMbit), num(s.reduction), num(s.cumulativeGmacs), num(s.gigacyclesPerMbit)]);
   return table(['k', 'split after', 'activation', 'Mbit', 'r^k', 'cum. G MACs', 'p^k Gc/Mbit'], rows) +
     `input ${num(b.inputMbit)} Mbit; whole network ${num(b.totalGmacs)} G MACs = ${num(b.profile.totalGigacyclesPerMbit!)} Gcycles/Mbit ` +
-    `(${b.precision} activations, server class ${b.serverClass}: ${num(b.cyclesPerMac, 3)} cycles a MAC)\n`;
+    `(${b.precision} activations, server class ${b.serverClass}, cycles per MAC: ${num(b.cyclesPerMac, 3)})\n`;
 }
 
 function layerTable(net: Network, splitNames: string[]): string {
