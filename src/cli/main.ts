@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { registerCoreCommands } from './commands.ts';
 import { registerReproduceCommand } from './reproduce.ts';

@@ -180,6 +180,29 @@ function priceRoot(excess: (price: number) => number, previous: number): number 
   return Math.exp(b);
 }
 
+/** Gaussian elimination with partial pivoting for the ≤ 3×3 Newton systems; undefined if singular. */
+function solveLinearSystem(A: number[][], b: number[]): number[] | undefined {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
+    if (!(Math.abs(M[p][c]) > 1e-300)) return undefined;
+    [M[c], M[p]] = [M[p], M[c]];
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r][c] / M[c][c];
+      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let acc = M[r][n];
+    for (let k = r + 1; k < n; k++) acc -= M[r][k] * x[k];
+    x[r] = acc / M[r][r];
+  }
+  return x.every(Number.isFinite) ? x : undefined;
+}
+
 function solveDual(tasks: AllocTask[], relTol: number, maxSweeps: number): Omit<Allocation, 'violators'> {
   const n = tasks.length;
   const prices: [number, number, number] = [0, 0, 0];
@@ -205,22 +228,57 @@ function solveDual(tasks: AllocTask[], relTol: number, maxSweeps: number): Omit<
 
   let sweeps = 0;
   let unbounded = false;
-  solveAll();
-  for (; sweeps < maxSweeps; sweeps++) {
-    for (let r = 0; r < 3; r++) {
+  const sweep = () => {
+    sweeps++;
+    for (let r = 0; r < 3 && !unbounded; r++) {
       if (!used[r]) continue;
       const excess = (price: number) => { prices[r] = price; solveAll(); return sumShare(r) - 1; };
       const start = prices[r];
       if (excess(0) <= 0) continue;
       const root = priceRoot(excess, start);
-      if (root === Infinity) { unbounded = true; break; }
-      excess(root);
+      if (root === Infinity) unbounded = true;
+      else excess(root);
     }
-    if (unbounded) break;
+  };
+  // Coordinate ascent alone crawls when many deadlines bind (they couple the three prices), so
+  // after a first sweep Newton steps on Σ share(ν) = 1 over the positive prices take over, with a
+  // finite-difference Jacobian in log-price and backtracking; a failed step falls back to a sweep.
+  const newtonStep = (): boolean => {
+    const active = [0, 1, 2].filter((r) => used[r] && prices[r] > 0);
+    if (active.length === 0) return false;
+    const base = [...prices];
+    const residual = () => active.map((r) => sumShare(r) - 1);
+    solveAll();
+    const f0 = residual();
+    const norm0 = Math.hypot(...f0);
+    const h = 1e-7;
+    const J = active.map(() => new Array<number>(active.length).fill(0));
+    active.forEach((r, j) => {
+      prices[r] = base[r] * Math.exp(h);
+      solveAll();
+      residual().forEach((v, i) => { J[i][j] = (v - f0[i]) / h; });
+      prices[r] = base[r];
+    });
+    const d = solveLinearSystem(J, f0.map((v) => -v));
+    if (d) {
+      for (let t = 1; t > 1e-3; t /= 2) {
+        active.forEach((r, j) => { prices[r] = Math.min(PRICE_MAX, Math.max(PRICE_MIN, base[r] * Math.exp(t * d[j]))); });
+        solveAll();
+        if (Math.hypot(...residual()) < (1 - 1e-4 * t) * norm0) return true;
+      }
+    }
+    base.forEach((v, r) => { prices[r] = v; });
+    solveAll();
+    return false;
+  };
+  const converged = () => {
     const p = primal();
-    const g = dual();
-    const feasibleNow = [0, 1, 2].every((r) => sumShare(r) <= 1 + 1e-12);
-    if (feasibleNow && p - g <= relTol * Math.max(p, 1e-300)) { sweeps++; break; }
+    return [0, 1, 2].every((r) => sumShare(r) <= 1 + 1e-12) && p - dual() <= relTol * Math.max(p, 1e-300);
+  };
+  solveAll();
+  sweep();
+  while (!unbounded && sweeps < maxSweeps && !converged()) {
+    if (!newtonStep()) sweep();
   }
   solveAll();
   // Remove the last rounding excess so every share sum is ≤ 1 exactly.

@@ -14,6 +14,7 @@ import { eejs } from './algorithms/eejs.ts';
 import { best } from './algorithms/best.ts';
 import { exact } from './algorithms/exact.ts';
 import { figures } from './experiments.ts';
+import { profileFigures, withProfile } from './profiles/experiments.ts';
 
 export const cnnCoop: SystemDefinition<Scenario, Result> = {
   name: 'cnn-coop',
@@ -25,7 +26,7 @@ export const cnnCoop: SystemDefinition<Scenario, Result> = {
     { flag: 'servers', description: 'number of MEC servers N', default: 2, type: 'int' },
     { flag: 'bandwidth-mhz', description: 'uplink bandwidth of each server (MHz)', default: 10, type: 'number' },
     { flag: 'backhaul-mbps', description: 'backhaul capacity of each server (Mbit/s)', default: 100, type: 'number' },
-    { flag: 'cnn', description: 'built-in CNN profile (see `mec profiles`)', default: 'table1', type: 'string' },
+    { flag: 'cnn', description: 'built-in CNN profile (see `mec profiles`); devices\' local cost is scaled to that network', default: 'table1', type: 'string' },
   ],
   generate: (o) => {
     const cnn = String(o.cnn ?? 'table1');
@@ -41,14 +42,18 @@ export const cnnCoop: SystemDefinition<Scenario, Result> = {
       if (!(v > 0)) throw new InputError('must be > 0', `--${flag}`);
       return v;
     };
-    return generateScenario({
+    const scenario = generateScenario({
       seed: Number(o.seed), devices: count('devices', 0), servers: count('servers', 1),
-      bandwidthMHz: positive('bandwidth-mhz'), backhaulMbps: positive('backhaul-mbps'), profile, profileName: cnn,
+      bandwidthMHz: positive('bandwidth-mhz'), backhaulMbps: positive('backhaul-mbps'),
     });
+    // Devices run the same network as the servers: their local cost is Table III's draw scaled
+    // by the network's size relative to Table I's (the paper's U[2,4] is for its own network).
+    return cnn === 'table1' ? scenario : withProfile(scenario, cnn, profile);
   },
   algorithms: [pa, rlt0, ara, mdo, ihra, eejs, mecOnly, mccOnly, paLoadLimit, best, exact],
   defaultAlgorithm: 'pa',
   verify: verifyCnnCoop,
   formatResult,
-  figures,
+  testInstance: { devices: 8, servers: 2 },
+  figures: [...figures, ...profileFigures],
 };

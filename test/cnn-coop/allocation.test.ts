@@ -86,7 +86,7 @@ function bruteForceTwo(tasks: AllocTask[]): number {
     if (l0 > tasks[0].deadlineS || l1 > tasks[1].deadlineS) return Infinity;
     return l0 + l1;
   };
-  const G = 40;
+  const G = 25;
   for (let i = 1; i < G; i++) for (let j = 1; j < G; j++) for (let k = 1; k < G; k++) {
     const p = [i / G, j / G, k / G];
     const v = evaluate(p);
@@ -115,8 +115,14 @@ test('allocate equals brute force on two-task servers with deadlines', () => {
     if (!Number.isFinite(brute)) return; // the brute force found no feasible grid point
     assert.ok(a.feasible, 'brute force found a feasible allocation but allocate says infeasible');
     assert.ok(a.objective <= brute * (1 + 1e-9), `allocate ${a.objective} worse than brute force ${brute}`);
-    assert.ok(a.objective >= brute * (1 - 1e-4), `allocate ${a.objective} far below brute force ${brute}: infeasible point?`);
-  }), { numRuns: 40 });
+    // Not below brute force by cheating: allocate's own point is feasible (the brute force's pattern
+    // search may stall on a curved deadline boundary, so it only bounds the optimum from above).
+    for (let r = 0; r < 3; r++) assert.ok([a.alpha, a.beta, a.lambda][r].reduce((x, y) => x + y, 0) <= 1 + 1e-12);
+    tasks.forEach((t, i) => {
+      assert.ok(a.alpha[i] >= t.minAlpha * (1 - 1e-12));
+      assert.ok(latency(t, [a.alpha[i], a.beta[i], a.lambda[i]]) <= t.deadlineS * (1 + 1e-9));
+    });
+  }), { numRuns: 25 });
 });
 
 test('an infeasible server names the tasks whose deadline cannot be kept and keeps the others', () => {
