@@ -173,7 +173,7 @@ const fig8 = energyFigure('fig8', 'Fig. 8: average energy vs largest user–help
       { claim: `FO ends above JORCF and LCOF (d_max = ${last} m)`, holds: s.at('FO', last) > s.at('JORCF', last) && s.at('FO', last) > s.at('LCOF', last),
         detail: `FO ${s.at('FO', last).toPrecision(3)} J, JORCF ${s.at('JORCF', last).toPrecision(3)} J, LCOF ${s.at('LCOF', last).toPrecision(3)} J` },
       lowestEverywhere(s, ['FO', 'FF', 'LCOF', 'LCFF']),
-      ...reductionClaims(s, 15.1, 'at large d_max our JTPRA falls back on local computing and stays well below JORCF, whose AP distance is an assumption; the paper\'s smaller 15.1 % suggests a cheaper JORCF link there'),
+      ...reductionClaims(s, 15.1, 'at large d_max our JTPRA falls back on local computing and stays below JORCF, whose AP distance (30 m) is an assumption; the paper\'s smaller 15.1 % suggests a cheaper JORCF link there'),
     ];
   }, { sweep: 'maxDistanceM' });
 
