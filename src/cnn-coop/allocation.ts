@@ -15,8 +15,11 @@
  *    s = sqrt(1 + η_i) ≥ 1, η_i the deadline multiplier: s = 1 if the deadline is slack, else the
  *    root of D_i(s) = D_i, found exactly on the piecewise form D(s) = A/s + C;
  *  - g(ν) is concave and differentiable (the per-task minimiser is unique), ∂g/∂ν_r = Σ share - 1;
- *    it is maximised by cyclic coordinate ascent, each coordinate by bisection on its derivative
- *    in log space. An unbounded ascent proves (30) infeasible (g is a lower bound for every ν).
+ *    it is maximised by a sweep of coordinate ascent (each price by regula falsi on its derivative
+ *    in log space), then Newton steps on Σ share(ν) = 1, falling back to sweeps when a step fails.
+ *    An unbounded ascent proves (30) infeasible (g is a lower bound for every ν).
+ *  - Before that, a phase-I check (phaseOneLoad) certifies most infeasible servers cheaply; the
+ *    deadlines that cannot all be kept are then given up one at a time and reported.
  * Stops when the duality gap is below `relTol` of the objective.
  */
 
@@ -65,17 +68,17 @@ function shareAt(term: Term, s: number): number {
  * the whole of every resource misses the budget. Each share is linear in s between its clamps, so
  * D(s) = A/s + C on each interval between breakpoints.
  */
-function deadlineScale(terms: Term[], budget: number): number {
+function deadlineScale(terms: Term[], budget: number, sMin = 1): number {
   const latency = (s: number) => terms.reduce((acc, term) => (term.t === 0 ? acc : acc + term.t / shareAt(term, s)), 0);
-  if (latency(1) <= budget) return 1;
+  if (sMin > 0 && latency(sMin) <= budget) return sMin;
   if (terms.reduce((acc, term) => acc + term.t, 0) > budget * (1 + 1e-12)) return Infinity;
-  const breaks = [1];
+  const breaks = [sMin];
   for (const term of terms) {
     if (term.t === 0 || term.price <= 0) continue;
     const unit = Math.sqrt(term.t / term.price);
     breaks.push(term.lo / unit, 1 / unit);
   }
-  const sorted = [...new Set(breaks.filter((b) => b >= 1))].sort((x, y) => x - y);
+  const sorted = [...new Set(breaks.filter((b) => b >= sMin))].sort((x, y) => x - y);
   sorted.push(Infinity);
   for (let i = 0; i + 1 < sorted.length; i++) {
     const lo = sorted[i];
@@ -100,7 +103,7 @@ function deadlineScale(terms: Term[], budget: number): number {
 
 export function allocate(tasks: AllocTask[], opts: { relTol?: number; maxSweeps?: number } = {}): Allocation {
   const relTol = opts.relTol ?? 1e-9;
-  const maxSweeps = opts.maxSweeps ?? 2000;
+  const maxSweeps = opts.maxSweeps ?? 300;
   const n = tasks.length;
   const violators = new Set<number>();
   // A task that misses its deadline with the whole server, or whose rate needs more than the band, is
@@ -119,17 +122,62 @@ export function allocate(tasks: AllocTask[], opts: { relTol?: number; maxSweeps?
     violators.add(worst);
   }
   for (;;) {
-    const result = solveDual(effective, relTol, maxSweeps);
-    if (result.feasible || n === 0) return { ...result, violators: [...violators].sort((a, b) => a - b), feasible: violators.size === 0 && result.feasible };
-    // Infeasible: give up the deadline under most pressure (largest multiplier) and solve again.
-    let worst = -1;
-    result.deadlineMultipliers.forEach((eta, i) => {
-      if (Number.isFinite(effective[i].deadlineS) && (worst < 0 || eta > result.deadlineMultipliers[worst])) worst = i;
-    });
-    if (worst < 0) return { ...result, violators: [...violators], feasible: false };
+    // A cheap certificate first: the dual ascent only crawls towards infinity on an infeasible
+    // server, while a phase-I price vector proves infeasibility at once.
+    const load = phaseOneLoad(effective);
+    const certified = load.max > 1 + 1e-9;
+    const result = certified ? undefined : solveDual(effective, relTol, maxSweeps);
+    if (result && (result.feasible || n === 0)) {
+      return { ...result, violators: [...violators].sort((a, b) => a - b), feasible: violators.size === 0 && result.feasible };
+    }
+    // Infeasible: give up one deadline and try again: the task holding the largest weighted
+    // share under the phase-I prices, or (uncertified case) the one whose multiplier is largest.
+    const candidates = effective.flatMap((t, i) => (Number.isFinite(t.deadlineS) ? [i] : []));
+    if (candidates.length === 0) {
+      const last = result ?? solveDual(effective, relTol, maxSweeps);
+      return { ...last, violators: [...violators].sort((a, b) => a - b), feasible: false };
+    }
+    const score = (i: number) => (certified ? load.perTask[i] : result!.deadlineMultipliers[i]);
+    const worst = candidates.reduce((best, i) => (score(i) > score(best) ? i : best), candidates[0]);
     effective[worst].deadlineS = Infinity;
     violators.add(worst);
   }
+}
+
+/**
+ * Phase I of (30): with weights w on the three resources, Σ_i min{w·share_i : task i's deadline
+ * and rate floor} ≤ 1 must hold for every w on the simplex if the server is feasible (weak
+ * duality of min_shares max_r Σ_i share_ir). A coarse search over w, refined around its best
+ * point, returns the largest load found and each task's part of it.
+ */
+function phaseOneLoad(tasks: AllocTask[]): { max: number; perTask: number[] } {
+  const perTaskAt = (w: number[]) => tasks.map((t) => {
+    const tt = [t.txS, t.computeS, t.backhaulS];
+    const terms: Term[] = tt.map((time, r) => ({ t: time, lo: r === 0 ? t.minAlpha : 0, price: w[r] }));
+    const floor = terms.reduce((a, term, r) => a + w[r] * (term.t === 0 ? 0 : term.lo), 0);
+    if (!Number.isFinite(t.deadlineS)) return floor;
+    const sc = deadlineScale(terms, t.deadlineS - t.fixedS, 0);
+    if (!Number.isFinite(sc)) return Infinity;
+    return terms.reduce((a, term, r) => a + w[r] * shareAt(term, sc), 0);
+  });
+  let bestW = [1 / 3, 1 / 3, 1 / 3];
+  let best = perTaskAt(bestW);
+  let bestSum = best.reduce((a, b) => a + b, 0);
+  const consider = (w: number[]) => {
+    const per = perTaskAt(w);
+    const sum = per.reduce((a, b) => a + b, 0);
+    if (sum > bestSum) { bestW = w; best = per; bestSum = sum; }
+  };
+  const G = 6;
+  for (let i = 0; i <= G; i++) for (let j = 0; i + j <= G; j++) consider([i / G, j / G, (G - i - j) / G]);
+  for (let step = 1 / (2 * G); step > 1e-4 && bestSum <= 1 + 1e-9; step /= 2) {
+    const w0 = bestW;
+    for (const [da, db] of [[1, -1], [-1, 1], [1, 0], [-1, 0], [0, 1], [0, -1]]) {
+      const w = [w0[0] + da * step, w0[1] + db * step, 1 - w0[0] - da * step - w0[1] - db * step];
+      if (w.every((v) => v >= 0)) consider(w);
+    }
+  }
+  return { max: bestSum, perTask: best };
 }
 
 /**
