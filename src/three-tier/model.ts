@@ -134,6 +134,8 @@ export const traceSchema = z.object({
   iteration: z.number().int(),
   /** Utility of the relaxed (fractional) global assignment with the blocks' splits and shares. */
   utility: z.number(),
+  /** Utility of the plan rounded from that iteration (largest global value per task, before repair). */
+  roundedUtility: z.number().optional(),
   primalResidual: nonNegative,
   dualResidual: nonNegative,
 }).strict();

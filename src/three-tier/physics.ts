@@ -170,7 +170,7 @@ export function waterfillShares(a: ArrayLike<number>, lb: ArrayLike<number>, out
     const rest = Math.max(0, 1 - nFloor * floor);
     let excess = 0;
     for (let q = 0; q < k; q++) excess += a[q] > 0 ? Math.max(0, lb[q] - floor) : 0;
-    for (let q = 0; q < k; q++) out[q] = a[q] > 0 ? floor + (excess > 0 ? (rest * Math.max(0, lb[q] - floor)) / excess : rest / nFloor) : 0;
+    for (let q = 0; q < k; q++) out[q] = a[q] > 0 ? Math.min(1, floor + (excess > 0 ? (rest * Math.max(0, lb[q] - floor)) / excess : rest / nFloor)) : 0;
     return false;
   }
   if (k === 0) return true;

@@ -1,4 +1,4 @@
-import { type CompiledGroup, type GroupPlan, type Params, LOCAL, MBS, emptyPlan, pathDelays, sbsRate } from '../physics.ts';
+import { type CompiledGroup, type GroupPlan, type Params, LOCAL, MBS, emptyPlan, evaluateGroup, pathDelays, sbsRate } from '../physics.ts';
 import { globalTaskUpdate } from './global-update.ts';
 
 /**
@@ -38,15 +38,19 @@ export interface AdmmOptions {
   candidateSbs: number;
   /** Improve the rounded plan by single-task moves (admm/polish.ts). */
   polish: boolean;
+  /** Record the rounded plan's utility at every iteration (one evaluation an iteration). */
+  traceRounded: boolean;
 }
 
 export const defaultAdmmOptions: AdmmOptions = {
   rho: 1, maxIterations: 60, minIterations: 5, tolerance: 1e-3, omega0: 0.05, omegaDecay: 0.8, omegaMin: 1e-5,
-  xi: 0.2, delta: 0.05, cbgpSweeps: 2, cbgpStep: 0.25, newtonSteps: 2, candidateSbs: 4, polish: true,
+  xi: 0.2, delta: 0.05, cbgpSweeps: 2, cbgpStep: 0.25, newtonSteps: 2, candidateSbs: 4, polish: true, traceRounded: true,
 };
 
 export interface GroupTrace {
   utility: number[];
+  /** Utility of the rounded plan (largest global value per task, no repair) at every iteration. */
+  rounded: number[];
   primalSq: number[];
   dualSq: number[];
 }
@@ -76,7 +80,7 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
   const c0 = new Float64Array(n * K), c1 = new Float64Array(n * K), h = new Float64Array(n * K);
   const rate = new Float64Array(n * K);
   const tau = new Float64Array(O);
-  const trace: GroupTrace = { utility: [], primalSq: [], dualSq: [] };
+  const trace: GroupTrace = { utility: [], rounded: [], primalSq: [], dualSq: [] };
   const pairsAt: number[][] = Array.from({ length: S }, () => []);
   for (let j = 0; j < n; j++) for (let k = 0; k < K; k++) pairsAt[cand[j * K + k]].push(j * K + k);
   for (let j = 0; j < n; j++) {
@@ -90,6 +94,26 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
   const elemLoad = new Float64Array(g.elemIsLink.length);
   const mbsSpeed = new Float64Array(n).fill(g.mbsHz);
 
+  // rounding: each task takes its largest global value (ties: the cheaper option)
+  const roundPlan = (): GroupPlan => {
+    const plan = emptyPlan(n, LOCAL);
+    for (let j = 0; j < n; j++) {
+      let best = 0;
+      for (let o = 1; o < O; o++) {
+        const a = v[j * O + o], b = v[j * O + best];
+        if (a > b + 1e-12 || (Math.abs(a - b) <= 1e-12 && cost[j * O + o] < cost[j * O + best])) best = o;
+      }
+      if (best === iL) plan.place[j] = LOCAL;
+      else if (best === iM) plan.place[j] = MBS;
+      else {
+        const q = j * K + best, c = g.bits[j];
+        plan.place[j] = cand[q];
+        plan.c0[j] = c0[q] < 1e-9 * c ? 0 : c0[q];
+        plan.c1[j] = c1[q] < 1e-9 * c ? 0 : Math.min(c1[q], c - plan.c0[j]);
+      }
+    }
+    return plan;
+  };
   for (let it = 0; it < opt.maxIterations; it++) {
     iterations = it + 1;
     // 1. environment from the previous global iterate
@@ -233,27 +257,17 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
       utility += v[q] * util[q];
     }
     trace.utility.push(utility); trace.primalSq.push(primalSq); trace.dualSq.push(dualSq);
+    if (opt.traceRounded) {
+      const ev = evaluateGroup(g, P, roundPlan());
+      let u = 0;
+      for (let j = 0; j < n; j++) u += U(ev.delayS[j], ev.energyJ[j]);
+      trace.rounded.push(u);
+    }
     omega = Math.max(opt.omegaMin, omega * opt.omegaDecay);
     const tol2 = opt.tolerance * opt.tolerance * Math.max(1, n);
     if (it + 1 >= opt.minIterations && primalSq < tol2 && dualSq < tol2) break;
   }
 
-  // rounding: each task takes its largest global value (ties: the cheaper option)
-  const plan = emptyPlan(n, LOCAL);
-  for (let j = 0; j < n; j++) {
-    let best = 0;
-    for (let o = 1; o < O; o++) {
-      const a = v[j * O + o], b = v[j * O + best];
-      if (a > b + 1e-12 || (Math.abs(a - b) <= 1e-12 && cost[j * O + o] < cost[j * O + best])) best = o;
-    }
-    if (best === iL) plan.place[j] = LOCAL;
-    else if (best === iM) plan.place[j] = MBS;
-    else {
-      const q = j * K + best, c = g.bits[j];
-      plan.place[j] = cand[q];
-      plan.c0[j] = c0[q] < 1e-9 * c ? 0 : c0[q];
-      plan.c1[j] = c1[q] < 1e-9 * c ? 0 : Math.min(c1[q], c - plan.c0[j]);
-    }
-  }
+  const plan = roundPlan();
   return { plan, iterations, trace };
 }

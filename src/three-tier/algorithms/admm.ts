@@ -23,22 +23,23 @@ export function solveAndRoundGroup(g: CompiledGroup, P: Params, options: AdmmOpt
   return { ...out, plan: options.polish ? polishGroup(g, P, out.plan, repaired).plan : out.plan };
 }
 
-export function assembleAdmm(scenario: Scenario, groups: CompiledGroup[], P: Params, outputs: GroupAdmmOutput[], name = 'admm'): Result {
+export function assembleAdmm(scenario: Scenario, groups: CompiledGroup[], P: Params, outputs: GroupAdmmOutput[], options: AdmmOptions, name = 'admm'): Result {
   const evals = groups.map((g, gi) => repairGroup(g, P, outputs[gi].plan));
   const iterations = Math.max(0, ...outputs.map((o) => o.iterations));
   const trace: TraceEntry[] = [];
   const total = Math.max(1, scenario.tasks.length);
   for (let it = 0; it < iterations; it++) {
-    let utility = 0, primal = 0, dual = 0;
+    let utility = 0, rounded = 0, primal = 0, dual = 0;
     for (const o of outputs) {
       const k = Math.min(it, o.trace.utility.length - 1);
       if (k < 0) continue;
       utility += o.trace.utility[k];
+      rounded += o.trace.rounded[Math.min(k, o.trace.rounded.length - 1)] ?? 0;
       // a group that has stopped contributes its final (converged) state
       primal += o.trace.primalSq[k];
       dual += it < o.trace.dualSq.length ? o.trace.dualSq[k] : 0;
     }
-    trace.push({ iteration: it + 1, utility, primalResidual: Math.sqrt(primal / total), dualResidual: Math.sqrt(dual / total) });
+    trace.push({ iteration: it + 1, utility, ...(options.traceRounded ? { roundedUtility: rounded } : {}), primalResidual: Math.sqrt(primal / total), dualResidual: Math.sqrt(dual / total) });
   }
   return buildResult(scenario, groups, P, outputs.map((o) => o.plan), evals, name, { iterations, trace });
 }
@@ -47,7 +48,7 @@ export function solveAdmm(scenario: Scenario, options: Partial<AdmmOptions> = {}
   const groups = compile(scenario);
   const P = paramsOf(scenario);
   const opt = { ...defaultAdmmOptions, ...options };
-  return assembleAdmm(scenario, groups, P, admmGroups(groups, P, opt));
+  return assembleAdmm(scenario, groups, P, admmGroups(groups, P, opt), opt);
 }
 
 export const admm: Algorithm<Scenario, Result> = {

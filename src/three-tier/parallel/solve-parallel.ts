@@ -34,7 +34,7 @@ export async function solveParallel(scenario: Scenario, opts: { workers: number;
       await pool.destroy();
     }
   }
-  return assembleAdmm(scenario, groups, P, outputs, 'admm');
+  return assembleAdmm(scenario, groups, P, outputs, options);
 }
 
 /** Splits the groups into at most `count` contiguous chunks of about equal task count. */
