@@ -57,7 +57,7 @@ export function registerControlCommands(program: Command): void {
     .option('--device-ttl-s <n>', 'leave devices silent for longer out of plans (0: never)', '300')
     .option('--max-body-bytes <n>', 'largest request body or WebSocket message', String(1024 * 1024))
     .option('--rate-limit <n>', 'requests/messages per second per token (a report batch counts its reports; 0: unlimited)', '2000')
-    .option('--keep-plans <n>', 'plans kept in the database (0: all)', '1000')
+    .option('--keep-plans <n>', 'keep only the last n plans in the database (0: all)', '0')
     .option('--sync <mode>', 'SQLite synchronous mode: full (an acknowledged report survives power loss) or normal (survives a crash of the process)', 'full')
     .option('--inline-planner', 'plan on the main thread instead of a worker thread')
     .action(async (flags: Record<string, string | boolean | undefined>) => {

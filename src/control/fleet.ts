@@ -95,12 +95,6 @@ export class Fleet {
     await Promise.all(Array.from({ length: Math.min(concurrency, this.devices.length) }, worker));
   }
 
-  /** Moves every device one step and reports; devices are spread evenly over the period. */
-  step(dtS: number): void {
-    for (const dev of this.devices) this.move(dev, dtS);
-    for (const dev of this.devices) this.reportOne(dev);
-  }
-
   private move(dev: SimDevice, dtS: number): void {
     const dx = dev.target.x - dev.state.x;
     const dy = dev.target.y - dev.state.y;
@@ -122,21 +116,23 @@ export class Fleet {
     this.stats.reportsSent++;
   }
 
-  /** Reports every period until stop(); each device reports once a period, staggered. */
+  /**
+   * Reports every period until stop(); each device once a period, staggered evenly. The number of
+   * reports due is computed from the elapsed time, so a late timer catches up instead of
+   * silently lowering the offered rate.
+   */
   run(): void {
     const periodMs = this.opts.periodS * 1000;
-    const sliceMs = 20;
-    const slices = Math.max(1, Math.round(periodMs / sliceMs));
-    let slice = 0;
+    const t0 = performance.now();
+    let sent = 0;
     this.timer = setInterval(() => {
-      const from = Math.floor((slice * this.devices.length) / slices);
-      const to = Math.floor(((slice + 1) * this.devices.length) / slices);
-      for (let i = from; i < to; i++) {
-        this.move(this.devices[i], this.opts.periodS);
-        this.reportOne(this.devices[i]);
+      const due = Math.floor(((performance.now() - t0) / periodMs) * this.devices.length);
+      for (; sent < due; sent++) {
+        const dev = this.devices[sent % this.devices.length];
+        this.move(dev, this.opts.periodS);
+        this.reportOne(dev);
       }
-      slice = (slice + 1) % slices;
-    }, sliceMs);
+    }, 10);
   }
 
   stop(opts: { leave?: boolean } = {}): void {

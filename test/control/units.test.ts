@@ -228,3 +228,49 @@ describe('Controller (in process)', () => {
     }
   });
 });
+
+describe('Controller HTTP API (in process)', () => {
+  it('takes direct device reports, serves the decision, forgets a device that leaves, and stops a revoked token', async () => {
+    const ctl = new Controller({ host: '127.0.0.1', port: 0, dbPath: ':memory:', planner: inlinePlanner('pa'), debounceMs: 20, replanS: 0, maxBodyBytes: 1 << 16, rateLimitPerS: 0, deviceTtlS: 0, keepPlans: 0, log: () => {} });
+    const port = await ctl.start();
+    const base = `http://127.0.0.1:${port}`;
+    const op = ctl.store.createToken('operator', 'me').token;
+    const dev = ctl.store.createToken('device', 'h*').token;
+    const agentRec = ctl.store.createToken('agent', 'E1');
+    const agent = new Agent({ controllerUrl: base, token: agentRec.token, serverId: 'E1', server: server('E1', 50, 50).info, host: '127.0.0.1', port: 0, maxBodyBytes: 1 << 16, deviceRatePerS: 0, log: () => {} });
+    try {
+      const connected = waitEvent(agent, 'connected', () => true);
+      const agentPort = await agent.start();
+      await connected;
+      const planned = waitEvent<[{ planId: number }]>(agent, 'plan', () => true);
+      const post = await fetch(`${base}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${dev}` }, body: JSON.stringify({ reports: [report('h1', 3, { x: 45, y: 50 })] }) });
+      assert.equal(post.status, 200);
+      assert.deepEqual(((await post.json()) as { outcomes: string[] }).outcomes, ['accepted']);
+      const [msg] = await planned;
+      const decision: any = await (await fetch(`${base}/v1/devices/h1/decision`, { headers: { authorization: `Bearer ${dev}` } })).json();
+      assert.equal(decision.basedOnSeq, 3);
+      assert.equal(decision.planId, msg.planId);
+      // a device token only sees its own devices
+      assert.equal((await fetch(`${base}/v1/devices/x1/decision`, { headers: { authorization: `Bearer ${dev}` } })).status, 403);
+      assert.equal((await fetch(`${base}/v1/nowhere`)).status, 404);
+      assert.equal((await fetch(`${base}/v1/state`, { method: 'PUT' })).status, 405);
+      const del = await fetch(`${base}/v1/devices/h1`, { method: 'DELETE', headers: { authorization: `Bearer ${op}` } });
+      assert.equal(del.status, 200);
+      assert.equal(ctl.devices.has('h1'), false);
+      assert.equal((await fetch(`${base}/v1/devices/h1`, { method: 'DELETE', headers: { authorization: `Bearer ${op}` } })).status, 404);
+      // revoking the agent's token closes its connection at its next message
+      const serverSide = ctl.servers.get('E1')!.conn!.ws;
+      ctl.store.revokeToken(agentRec.record.id);
+      // the controller's own close handler was registered first, so it has run when this fires
+      const closed = waitEvent(serverSide, 'close', () => true);
+      const raw = new DeviceClient({ agentUrl: `ws://127.0.0.1:${agentPort}`, token: dev, deviceId: 'h2', reconnect: false });
+      raw.connect().catch(() => {});
+      await closed;
+      raw.close();
+      assert.equal(ctl.servers.get('E1')!.conn, null);
+    } finally {
+      await agent.stop();
+      await ctl.stop();
+    }
+  });
+});
