@@ -82,7 +82,8 @@ export function lineChartSpec(opts: {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: opts.title,
     data: { values },
-    config: { font: 'DejaVu Sans', legend: { orient: 'right' as const } },
+    // labelLimit: long series names (e.g. "lower bound (600 GHz)") are shown whole, not cut at 160 px.
+    config: { font: 'DejaVu Sans', legend: { orient: 'right' as const, labelLimit: 280 } },
   };
   if (opts.facet) {
     return {
