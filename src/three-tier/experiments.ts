@@ -92,12 +92,13 @@ const fig5: FigureDefinition = {
   id: 'fig5',
   title: 'Fig. 5: where tasks run vs data size',
   caption: 'Number of the 100 tasks placed locally, through an SBS (three-tier) and on the MBS, every task of the given size; the paper: small tasks local, mid-size three-tier, large MBS.',
-  xLabel: 'data size per task (kbit)', yLabel: 'tasks',
-  points: panels.flatMap((panel) => [1, 10, 100, 1000, 10000, 50000].map((x) => ({ x, panel }))),
-  quickPoints: panels.flatMap((panel) => [1, 1000, 50000].map((x) => ({ x, panel }))), defaultRuns: 3, quickRuns: 1, 
+  xLabel: 'log10 of the data size per task in kbit (0 = 1 kbit, 4.5 = 31.6 Mbit)', yLabel: 'tasks',
+  points: panels.flatMap((panel) => [0, 1, 2, 3, 4, 4.5].map((x) => ({ x, panel }))),
+  quickPoints: panels.flatMap((panel) => [0, 3, 4.5].map((x) => ({ x, panel }))), defaultRuns: 3, quickRuns: 1, 
   params: { tasks: 100, sbs: 5, alpha: 0.5, rho: 1, panels },
   sample: (p, seed) => {
-    const r = solveAdmm(generateScenario({ seed, tasks: 100, sbs: 5, groups: 1, dataKbitMin: p.x, dataKbitMax: p.x, mbsCpu: mbsCpuOf(p.panel) }));
+    const kbit = 10 ** p.x;
+    const r = solveAdmm(generateScenario({ seed, tasks: 100, sbs: 5, groups: 1, dataKbitMin: kbit, dataKbitMax: kbit, mbsCpu: mbsCpuOf(p.panel) }));
     const count = (f: (place: string) => boolean) => r.tasks.filter((t) => f(t.place)).length;
     return { local: count((pl) => pl === 'local'), 'three-tier': count((pl) => pl !== 'local' && pl !== 'mbs'), mbs: count((pl) => pl === 'mbs') };
   },
@@ -106,9 +107,9 @@ const fig5: FigureDefinition = {
     const lo = xs[0], hi = xs[xs.length - 1], mids = xs.slice(1, -1);
     const top = (x: number) => ['local', 'three-tier', 'mbs'].reduce((a, b) => (s.at(b, x, panel) > s.at(a, x, panel) ? b : a));
     return [
-      check(`${panel}: the smallest tasks run locally`, top(lo) === 'local', `at ${lo} kbit most go ${top(lo)}`),
-      check(`${panel}: some mid-size tasks use the three-tier path`, mids.some((x) => s.at('three-tier', x, panel) > 0), mids.map((x) => `${x} kbit: ${fmt(s.at('three-tier', x, panel))}`).join(', ')),
-      check(`${panel}: the largest tasks go to the MBS`, top(hi) === 'mbs', `at ${hi} kbit most go ${top(hi)}`),
+      check(`${panel}: the smallest tasks run locally`, top(lo) === 'local', `at ${fmt(10 ** lo)} kbit most go ${top(lo)}`),
+      check(`${panel}: some mid-size tasks use the three-tier path`, mids.some((x) => s.at('three-tier', x, panel) > 0), mids.map((x) => `${fmt(10 ** x)} kbit: ${fmt(s.at('three-tier', x, panel))}`).join(', ')),
+      check(`${panel}: the largest tasks go to the MBS`, top(hi) === 'mbs', `at ${fmt(10 ** hi)} kbit most go ${top(hi)}`),
     ];
   }),
 };
