@@ -205,7 +205,8 @@ export async function handleHttp(ctl: Controller, req: IncomingMessage, res: Ser
         return fail(res, auth.code, auth.message);
       }
       token = auth.token;
-      if (route.method !== 'POST') {
+      // report batches are charged per report inside their handler
+      if (route.path !== '/v1/reports') {
         const limit = ctl.limiters.take(token.id);
         if (!limit.ok) return fail(res, 'rate_limited', `rate limit of ${ctl.opts.rateLimitPerS}/s exceeded`, { 'retry-after': String(Math.ceil(limit.retryAfterMs / 1000)) });
       }

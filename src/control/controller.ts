@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Store, type IncomingReport, type ReportOutcome, type StoredDevice, type StoredPlan } from './store.ts';
@@ -68,7 +69,8 @@ export interface LatestPlan {
 
 const MAX_MALFORMED_PER_CONNECTION = 20;
 
-export class Controller {
+/** Events: 'planned' (LatestPlan, after the push), 'plan-failed' (reason). */
+export class Controller extends EventEmitter {
   readonly store: Store;
   readonly servers = new Map<string, ServerState>();
   readonly devices: Map<string, StoredDevice>;
@@ -87,6 +89,7 @@ export class Controller {
   readonly log: (line: string) => void;
 
   constructor(readonly opts: ControllerOptions) {
+    super();
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.store = new Store(opts.dbPath, { synchronous: opts.synchronous });
     this.devices = this.store.devices();
@@ -226,6 +229,7 @@ export class Controller {
     if (!outcome.ok) {
       this.lastPlanError = outcome.error;
       this.log(`controller: planning failed (${trigger}): ${outcome.error}`);
+      this.emit('plan-failed', outcome.error);
       return;
     }
     this.lastPlanError = null;
@@ -236,9 +240,16 @@ export class Controller {
       totalLatencyS: r.totalLatencyS, solveMs: outcome.solveMs, scenario, result: r, basis, via,
     };
     const id = this.store.savePlan(plan, this.opts.keepPlans);
+    if (!outcome.verified) {
+      // kept for diagnosis, never pushed: the plan in force stays the last one that checked out
+      this.lastPlanError = `plan ${id} failed the independent check`;
+      this.emit('plan-failed', this.lastPlanError);
+      return;
+    }
     this.latest = toLatest({ id, ...plan });
-    this.log(`controller: plan ${id} (${trigger}): ${devices.length} devices on ${servers.length} servers, ${r.status}, total latency ${r.totalLatencyS.toFixed(4)} s, solved in ${outcome.solveMs.toFixed(0)} ms${outcome.verified ? ', verified' : ', NOT verified'}`);
+    this.log(`controller: plan ${id} (${trigger}): ${devices.length} devices on ${servers.length} servers, ${r.status}, total latency ${r.totalLatencyS.toFixed(4)} s, solved in ${outcome.solveMs.toFixed(0)} ms, verified`);
     this.pushLatest();
+    this.emit('planned', this.latest);
   }
 
   /** Sends every connected agent its part of the latest plan. */

@@ -100,7 +100,7 @@ export class Store {
       servers: db.prepare('SELECT server_id AS serverId, body, updated_at AS updatedAt FROM servers'),
       insertPlan: db.prepare(`INSERT INTO plans (created_at, algorithm, trigger, log_seq, status, verified, total_latency_s, solve_ms, scenario, result, basis, via)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      latestPlan: db.prepare('SELECT * FROM plans ORDER BY id DESC LIMIT 1'),
+      latestPlan: db.prepare('SELECT * FROM plans WHERE verified = 1 ORDER BY id DESC LIMIT 1'),
       prunePlans: db.prepare('DELETE FROM plans WHERE id <= ?'),
       logCount: db.prepare("SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS last FROM reports"),
       planCount: db.prepare('SELECT COUNT(*) AS n FROM plans'),

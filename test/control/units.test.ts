@@ -274,3 +274,58 @@ describe('Controller HTTP API (in process)', () => {
     }
   });
 });
+
+describe('Controller and the independent check', () => {
+  it('stores a plan that fails the check but never pushes it; the last good plan stays in force', async () => {
+    const inner = inlinePlanner('pa');
+    let tamper = false;
+    const planner: Planner = {
+      algorithm: 'pa',
+      async plan(s) {
+        const o = await inner.plan(s);
+        if (!o.ok || !tamper) return o;
+        // a share sum above 1 on a server: the checker must catch it
+        const result = structuredClone(o.result);
+        for (const t of result.tasks) if (t.place !== 'local') t.bandwidthShare = 1;
+        const system = getSystem('cnn-coop');
+        const report = system.verify(system.parseScenario(s), result);
+        return { ...o, result, verified: report.ok, issues: report.issues };
+      },
+      close: () => inner.close(),
+    };
+    const ctl = new Controller({ host: '127.0.0.1', port: 0, dbPath: ':memory:', planner, debounceMs: 20, replanS: 0, maxBodyBytes: 1 << 16, rateLimitPerS: 0, deviceTtlS: 0, keepPlans: 0, log: () => {} });
+    const port = await ctl.start();
+    const agentToken = ctl.store.createToken('agent', 'E1').token;
+    const deviceToken = ctl.store.createToken('device', 'd*').token;
+    const agent = new Agent({ controllerUrl: `http://127.0.0.1:${port}`, token: agentToken, serverId: 'E1', server: server('E1', 50, 50).info, host: '127.0.0.1', port: 0, maxBodyBytes: 1 << 16, deviceRatePerS: 0, log: () => {} });
+    const clients: DeviceClient[] = [];
+    try {
+      const connected = waitEvent(agent, 'connected', () => true);
+      const agentPort = await agent.start();
+      await connected;
+      for (let i = 0; i < 3; i++) clients.push(new DeviceClient({ agentUrl: `ws://127.0.0.1:${agentPort}`, token: deviceToken, deviceId: `d${i}` }));
+      await Promise.all(clients.map((c) => c.connect()));
+      const state = (i: number, x: number) => ({ x, y: 50, dataMbit: 4 + i, minRateMbps: 1, deadlineS: 1.5, txPowerW: 0.6, cpuGHz: 2, gigacyclesPerMbit: 3 });
+      const seqs = clients.map((c, i) => c.report(state(i, 45 + i)));
+      await Promise.all(clients.map((c, i) => waitEvent(c, 'decision', (d: { basedOnSeq: number }) => d.basedOnSeq >= seqs[i])));
+      const good = ctl.latest!.header.planId;
+      assert.ok(ctl.latest!.stored.result && (ctl.latest!.stored.result as Result).tasks.some((t) => t.place === 'E1'), 'precondition: tasks offloaded');
+      tamper = true;
+      const before = ctl.store.logStats().plans;
+      const failed = waitEvent<[string]>(ctl, 'plan-failed', () => true);
+      clients.forEach((c, i) => c.report(state(i, 40 + i)));
+      const [why] = await failed;
+      assert.match(why, /failed the independent check/);
+      // the tampered plan is stored (for diagnosis) ...
+      assert.equal(ctl.store.logStats().plans, before + 1);
+      // ... but the plan in force, and what the devices hold, is still the good one
+      assert.equal(ctl.latest!.header.planId, good);
+      assert.equal(ctl.store.latestPlan()!.id, good);
+      for (const c of clients) assert.equal(c.lastDecision!.planId, good);
+    } finally {
+      for (const c of clients) c.close();
+      await agent.stop();
+      await ctl.stop();
+    }
+  });
+});
