@@ -50,6 +50,8 @@ export class Agent extends EventEmitter {
   private readonly sessions = new Map<string, DeviceSession>();
   private readonly admitting = new Map<number, DeviceSession>();
   private readonly pending = new Map<number, PendingReport>();
+  /** deviceId -> its report queued but not yet sent up (at most one). */
+  private readonly waiting = new Map<string, number>();
   private queue: number[] = [];
   private readonly inflight = new Map<number, number[]>();
   private nextRef = 1;
@@ -242,6 +244,10 @@ export class Agent extends EventEmitter {
       while (this.queue.length > 0) {
         const refs = this.queue.splice(0, MAX_REPORTS_PER_BATCH).filter((ref) => this.pending.has(ref));
         if (refs.length === 0) continue;
+        for (const ref of refs) {
+          const { deviceId } = this.pending.get(ref)!;
+          if (this.waiting.get(deviceId) === ref) this.waiting.delete(deviceId);
+        }
         const batch = this.nextBatch++;
         this.inflight.set(batch, refs);
         this.sendUp({ type: 'reports', batch, reports: refs.map((ref) => ({ ref, report: this.pending.get(ref)!.report })) });
@@ -284,7 +290,13 @@ export class Agent extends EventEmitter {
         return ws.close(1000, 'left');
       }
       if (msg.report.deviceId !== s.deviceId) return reply('forbidden', `this connection reports as ${s.deviceId}`, { field: 'message report.deviceId', seq: msg.report.seq });
+      // a report is the device's whole state, so a newer one supersedes one still waiting here;
+      // the device has no ack for the older one and keeps only the newer itself. This bounds what
+      // an agent holds while the controller is away to one waiting report per device.
+      const older = this.waiting.get(s.deviceId!);
+      if (older !== undefined) this.pending.delete(older);
       const ref = this.nextRef++;
+      this.waiting.set(s.deviceId!, ref);
       this.pending.set(ref, { deviceId: s.deviceId!, report: msg.report });
       this.queue.push(ref);
       this.scheduleFlush();

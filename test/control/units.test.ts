@@ -9,7 +9,7 @@ import { RateLimiter, subjectAllows, tokenIdOf } from '../../src/control/auth.ts
 import { deviceReportSchema, type DeviceReport } from '../../src/control/protocol.ts';
 import { buildScenario, decisionsOf, planMessageFor, UNHEARD_GAIN_DB, type PlanDevice, type PlanServer } from '../../src/control/scenario.ts';
 import { ROUTES, WEBSOCKET_ROUTE, OPENAPI_PATH } from '../../src/control/api.ts';
-import { Controller } from '../../src/control/controller.ts';
+import { Controller, type LatestPlan } from '../../src/control/controller.ts';
 import { inlinePlanner, type Planner } from '../../src/control/planner.ts';
 import { Agent } from '../../src/control/agent.ts';
 import { DeviceClient } from '../../src/control/device.ts';
@@ -324,6 +324,36 @@ describe('Controller and the independent check', () => {
       for (const c of clients) assert.equal(c.lastDecision!.planId, good);
     } finally {
       for (const c of clients) c.close();
+      await agent.stop();
+      await ctl.stop();
+    }
+  });
+});
+
+describe('Controller re-planning triggers', () => {
+  it('re-plans on the timer without any change, and drops a device that leaves through its agent', async () => {
+    const ctl = new Controller({ host: '127.0.0.1', port: 0, dbPath: ':memory:', planner: inlinePlanner('pa'), debounceMs: 20, replanS: 0.3, maxBodyBytes: 1 << 16, rateLimitPerS: 0, deviceTtlS: 0, keepPlans: 0, log: () => {} });
+    const port = await ctl.start();
+    const agentToken = ctl.store.createToken('agent', 'E1').token;
+    const deviceToken = ctl.store.createToken('device', 'd*').token;
+    const agent = new Agent({ controllerUrl: `http://127.0.0.1:${port}`, token: agentToken, serverId: 'E1', server: server('E1', 50, 50).info, host: '127.0.0.1', port: 0, maxBodyBytes: 1 << 16, deviceRatePerS: 0, log: () => {} });
+    const clients = [0, 1].map((i) => ({ i, c: null as DeviceClient | null }));
+    try {
+      const connected = waitEvent(agent, 'connected', () => true);
+      const agentPort = await agent.start();
+      await connected;
+      for (const k of clients) k.c = new DeviceClient({ agentUrl: `ws://127.0.0.1:${agentPort}`, token: deviceToken, deviceId: `d${k.i}` });
+      await Promise.all(clients.map((k) => k.c!.connect()));
+      clients.forEach((k) => k.c!.report({ x: 40 + k.i, y: 50, dataMbit: 3, minRateMbps: 1, deadlineS: 1.5, txPowerW: 0.6, cpuGHz: 2, gigacyclesPerMbit: 3 }));
+      const [timed] = await waitEvent<[LatestPlan]>(ctl, 'planned', (p) => p.header.trigger === 'timer');
+      assert.equal(timed.decisions.size, 2);
+      const left = waitEvent<[LatestPlan]>(ctl, 'planned', (p) => p.header.trigger === 'device left');
+      clients[0].c!.close({ leave: true });
+      const [after] = await left;
+      assert.deepEqual([...after.decisions.keys()], ['d1']);
+      assert.equal(ctl.devices.has('d0'), false);
+    } finally {
+      for (const k of clients) k.c?.close();
       await agent.stop();
       await ctl.stop();
     }
