@@ -141,8 +141,10 @@ export function registerControlCommands(program: Command): void {
     .option('--leave', 'devices leave (the controller forgets them) when the fleet stops')
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const { Fleet } = await import('../control/fleet.ts');
+      const agentUrls = String(flags.agents).split(',').map((s) => s.trim()).filter(Boolean);
+      if (agentUrls.length === 0) throw new InputError('give at least one agent address', '--agents');
       const fleet = new Fleet({
-        agentUrls: String(flags.agents).split(',').map((s) => s.trim()).filter(Boolean),
+        agentUrls,
         token: tokenFrom(flags as { token?: string }),
         count: int('count', flags.count as string, 1),
         idPrefix: flags.idPrefix as string,
@@ -151,7 +153,6 @@ export function registerControlCommands(program: Command): void {
         speedMps: num('speed-mps', flags.speedMps as string),
         periodS: num('period-s', flags.periodS as string, true),
       });
-      if (fleet.opts.agentUrls.length === 0) throw new InputError('give at least one agent address', '--agents');
       const durationS = num('duration-s', flags.durationS as string);
       await fleet.connect();
       process.stdout.write(`devices: ${fleet.stats.admitted} admitted over ${fleet.opts.agentUrls.length} agents\n`);

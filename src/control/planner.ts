@@ -33,6 +33,9 @@ export async function runPlanJob(job: PlanJob): Promise<PlanOutcome> {
     const algorithm = findAlgorithm(system, job.algorithm);
     if (!algorithm) return { ok: false, error: `unknown algorithm "${job.algorithm}"` };
     const scenario = system.parseScenario(job.scenario);
+    if (algorithm.smallOnly && algorithm.smallOnly.sizeOf(scenario) > algorithm.smallOnly.maxSize) {
+      return { ok: false, error: `"${job.algorithm}" is for small instances (size ${algorithm.smallOnly.sizeOf(scenario)} > ${algorithm.smallOnly.maxSize})` };
+    }
     const result = runAlgorithm(algorithm, scenario) as Result;
     // the independent checker: a plan is only called verified if every constraint recomputes
     const report = system.verify(scenario, result);
