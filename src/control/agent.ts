@@ -164,8 +164,8 @@ export class Agent extends EventEmitter {
         this.log(`agent ${this.opts.serverId}: registered with the controller`);
         // a new connection knows no devices yet: admit ours again before resending their reports
         for (const s of this.sessions.values()) this.admit(s);
-        this.queue.unshift(...[...this.pending.keys()].filter((ref) => !this.queue.includes(ref)));
-        this.queue = [...new Set(this.queue)].filter((ref) => this.pending.has(ref)).sort((a, b) => a - b);
+        // nothing is in flight on a new link: every unacknowledged report goes (again), oldest first
+        this.queue = [...this.pending.keys()].sort((a, b) => a - b);
         this.scheduleFlush();
         this.emit('connected');
         return;

@@ -194,7 +194,12 @@ export class Controller extends EventEmitter {
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
     this.debounceTimer = setTimeout(() => {
       this.debounceTimer = null;
-      this.planning = this.planNow().finally(() => {
+      this.planning = this.planNow().catch((err: Error) => {
+        // a bug or a storage failure in one plan must not take the controller down
+        this.lastPlanError = err.message;
+        this.log(`controller: planning failed: ${err.stack ?? err.message}`);
+        this.emit('plan-failed', err.message);
+      }).finally(() => {
         this.planning = null;
         if (this.dirtyReason) this.requestPlan(this.dirtyReason);
       });
