@@ -13,6 +13,7 @@ import { Controller, type LatestPlan } from '../../src/control/controller.ts';
 import { inlinePlanner, type Planner } from '../../src/control/planner.ts';
 import { Agent } from '../../src/control/agent.ts';
 import { DeviceClient } from '../../src/control/device.ts';
+import { Fleet } from '../../src/control/fleet.ts';
 import { getSystem } from '../../src/systems.ts';
 import { pathLossDb } from '../../src/core/channel.ts';
 import type { Result } from '../../src/cnn-coop/model.ts';
@@ -355,6 +356,40 @@ describe('Controller re-planning triggers', () => {
     } finally {
       for (const k of clients) k.c?.close();
       await agent.stop();
+      await ctl.stop();
+    }
+  });
+});
+
+describe('Fleet (mec devices)', () => {
+  it('simulated devices move, report through their agent and measure report -> decision times', async () => {
+    const ctl = new Controller({ host: '127.0.0.1', port: 0, dbPath: ':memory:', planner: inlinePlanner('pa'), debounceMs: 30, replanS: 0, maxBodyBytes: 1 << 16, rateLimitPerS: 0, deviceTtlS: 0, keepPlans: 0, log: () => {} });
+    const port = await ctl.start();
+    const agentToken = ctl.store.createToken('agent', 'E*').token;
+    const deviceToken = ctl.store.createToken('device', 'sim-*').token;
+    const agents = ['E1', 'E2'].map((id, n) => new Agent({ controllerUrl: `http://127.0.0.1:${port}`, token: agentToken, serverId: id, server: server(id, 30 + 40 * n, 50).info, host: '127.0.0.1', port: 0, maxBodyBytes: 1 << 16, deviceRatePerS: 0, log: () => {} }));
+    const urls = await Promise.all(agents.map(async (a) => {
+      const connected = waitEvent(a, 'connected', () => true);
+      const p = await a.start();
+      await connected;
+      return `ws://127.0.0.1:${p}`;
+    }));
+    const fleet = new Fleet({ agentUrls: urls, token: deviceToken, count: 4, idPrefix: 'sim-', seed: 3, areaM: 100, speedMps: 5, periodS: 0.2 });
+    try {
+      const start = fleet.devices.map((d) => ({ x: d.state.x, y: d.state.y }));
+      await fleet.connect();
+      assert.equal(fleet.stats.admitted, 4);
+      fleet.run();
+      // every device's third report (seq 2) gets planned
+      await Promise.all(fleet.devices.map((d) => waitEvent(d.client, 'decision', (x: { basedOnSeq: number }) => x.basedOnSeq >= 2)));
+      const s = fleet.summary();
+      assert.ok(s.reportsAcked >= 12 && s.reportsAcked <= s.reportsSent);
+      assert.ok(s.decisionMedianMs > 0 && s.decisionP99Ms >= s.decisionMedianMs);
+      assert.ok(fleet.devices.every((d, i) => d.state.x !== start[i].x || d.state.y !== start[i].y), 'devices move');
+      assert.deepEqual([...new Set([...ctl.devices.values()].map((d) => d.via))].sort(), ['E1', 'E2'], 'spread over the agents');
+    } finally {
+      fleet.stop();
+      for (const a of agents) await a.stop();
       await ctl.stop();
     }
   });
