@@ -11,7 +11,7 @@ import { solveAdmm } from './algorithms/admm.ts';
  */
 const traceAt = (alpha: number, rho: number, iterations: number, seed: number): number => {
   const s = generateScenario({ seed, tasks: 100, sbs: 5, groups: 1, alpha });
-  const r = solveAdmm(s, { rho, maxIterations: iterations, minIterations: iterations, polish: false });
+  const r = solveAdmm(s, { rho, maxIterations: iterations, minIterations: iterations, polish: false, traceRounded: true });
   return r.trace![Math.min(iterations, r.trace!.length) - 1].roundedUtility!;
 };
 

@@ -38,13 +38,14 @@ export interface AdmmOptions {
   candidateSbs: number;
   /** Improve the rounded plan by single-task moves (admm/polish.ts). */
   polish: boolean;
-  /** Record the rounded plan's utility at every iteration (one evaluation an iteration). */
+  /** Record the rounded plan's utility at every iteration (one full evaluation an iteration, about
+   *  doubling the run time; Figs. 2-3 turn it on). */
   traceRounded: boolean;
 }
 
 export const defaultAdmmOptions: AdmmOptions = {
   rho: 1, maxIterations: 60, minIterations: 5, tolerance: 1e-3, omega0: 0.05, omegaDecay: 0.8, omegaMin: 1e-5,
-  xi: 0.2, delta: 0.05, cbgpSweeps: 2, cbgpStep: 0.25, newtonSteps: 2, candidateSbs: 4, polish: true, traceRounded: true,
+  xi: 0.2, delta: 0.05, cbgpSweeps: 2, cbgpStep: 0.25, newtonSteps: 2, candidateSbs: 4, polish: true, traceRounded: false,
 };
 
 export interface GroupTrace {
