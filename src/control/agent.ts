@@ -47,7 +47,11 @@ export class Agent extends EventEmitter {
   private stopped = false;
   private backoffMs = 100;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Admitted devices by id. A connection only takes a device's place once it is admitted, so
+   *  an unauthenticated hello can never push a legitimate device off. */
   private readonly sessions = new Map<string, DeviceSession>();
+  /** Connections that said hello and wait for the controller's answer. */
+  private readonly unadmitted = new Set<DeviceSession>();
   private readonly admitting = new Map<number, DeviceSession>();
   private readonly pending = new Map<number, PendingReport>();
   /** deviceId -> its report queued but not yet sent up (at most one). */
@@ -163,7 +167,7 @@ export class Agent extends EventEmitter {
         this.backoffMs = 100;
         this.log(`agent ${this.opts.serverId}: registered with the controller`);
         // a new connection knows no devices yet: admit ours again before resending their reports
-        for (const s of this.sessions.values()) this.admit(s);
+        for (const s of [...this.sessions.values(), ...this.unadmitted]) this.admit(s);
         // nothing is in flight on a new link: every unacknowledged report goes (again), oldest first
         this.queue = [...this.pending.keys()].sort((a, b) => a - b);
         this.scheduleFlush();
@@ -199,6 +203,10 @@ export class Agent extends EventEmitter {
     if (msg.ok) {
       const first = !s.admitted;
       s.admitted = true;
+      this.unadmitted.delete(s);
+      const previous = this.sessions.get(s.deviceId!);
+      if (previous && previous !== s) previous.ws.close(4009, 'replaced by a newer connection');
+      this.sessions.set(s.deviceId!, s);
       if (first) {
         s.ws.send(JSON.stringify({ type: 'welcome', deviceId: s.deviceId, serverId: this.opts.serverId }));
         const d = this.decisions.get(s.deviceId!);
@@ -278,8 +286,7 @@ export class Agent extends EventEmitter {
       if (msg.type === 'hello') {
         if (s.deviceId) return reply('conflict', 'hello was already sent');
         s.deviceId = msg.deviceId;
-        this.sessions.get(msg.deviceId)?.ws.close(4009, 'replaced by a newer connection');
-        this.sessions.set(msg.deviceId, s);
+        this.unadmitted.add(s);
         this.admit(s);
         return;
       }
@@ -302,6 +309,7 @@ export class Agent extends EventEmitter {
       this.scheduleFlush();
     });
     ws.on('close', () => {
+      this.unadmitted.delete(s);
       if (s.deviceId && this.sessions.get(s.deviceId) === s) this.sessions.delete(s.deviceId);
     });
     ws.on('error', () => {});

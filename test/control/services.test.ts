@@ -126,7 +126,11 @@ describe('control plane on loopback (real processes)', { timeout: 120000 }, () =
     const bad = await mecRun(['agent', '--controller', base, '--server-id', 'E9', '--token', 'mec_agent_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unauthorized/);
-    // a device with no valid token, and one whose token does not cover its id
+    // a device with no valid token, and one whose token does not cover its id; the first claims
+    // the id of a connected device, which must keep its connection
+    let kicked = false;
+    const onKick = () => { kicked = true; };
+    devices[0].on('disconnected', onKick);
     await assert.rejects(new DeviceClient({ agentUrl: agents.get('E1')!.url, token: 'nope', deviceId: 'd1', reconnect: false }).connect(), /unauthorized/);
     await assert.rejects(new DeviceClient({ agentUrl: agents.get('E1')!.url, token: tokens.device, deviceId: 'x1', reconnect: false }).connect(), /may report as "d\*"/);
     // HTTP: no token, unknown token, wrong kind
@@ -174,6 +178,8 @@ describe('control plane on loopback (real processes)', { timeout: 120000 }, () =
     assert.equal(err.error, 'malformed');
     assert.equal(err.field, 'message report.deadlineS');
     const after = await operatorGet('/v1/state');
+    devices[0].off('disconnected', onKick);
+    assert.equal(kicked, false, 'an unauthenticated hello pushed d1 off its agent');
     assert.deepEqual(after.body.devices, before.body.devices);
     assert.deepEqual(after.body.log, before.body.log);
     assert.deepEqual(after.body.servers.map((s: { serverId: string }) => s.serverId).sort(), ['E1', 'E2', 'E3']);
