@@ -18,10 +18,11 @@ import { localSearch } from './search.ts';
  * Wolfe dual value g(Y) = Σ_m min_o (c_mo + 2 Σ_r Y_nr v_mor) - Σ_nr Y_nr², which is a valid lower
  * bound of the convex relaxation at every iterate (convexity), whatever the iterate's accuracy.
  */
-export function assignmentBound(tasks: TaskOptions[], N: number, eta?: ArrayLike<number>, opts: { maxSweeps?: number; relTol?: number } = {}): { bound: number; sweeps: number } {
+export function assignmentBound(tasks: TaskOptions[], N: number, eta?: ArrayLike<number>, opts: { maxSweeps?: number; relTol?: number; stall?: number } = {}): { bound: number; sweeps: number } {
   const M = tasks.length;
   const maxSweeps = opts.maxSweeps ?? 300;
   const relTol = opts.relTol ?? 1e-5;
+  const stall = opts.stall ?? 30;
   const first = new Int32Array(M + 1);
   // Options of task m: [first[m], first[m + 1]); local is an option with no server (-1).
   const rows: { server: number; v: [number, number, number]; c: number }[] = [];
@@ -110,7 +111,7 @@ export function assignmentBound(tasks: TaskOptions[], N: number, eta?: ArrayLike
     const f = primal();
     // Stop at a small duality gap, or when the bound has stalled (the primal iterate can creep on
     // near-ties for long after the bound has settled).
-    if (f - best <= relTol * Math.abs(f) || sweeps - lastGain >= 30) { sweeps++; break; }
+    if (f - best <= relTol * Math.abs(f) || sweeps - lastGain >= stall) { sweeps++; break; }
   }
   return { bound: best - shift, sweeps };
 }

@@ -1,5 +1,7 @@
-import { allocate, type Allocation, type AllocTask } from './allocation.ts';
+import type { Allocation, AllocTask } from './allocation.ts';
+import { quickAllocate } from './quick-allocation.ts';
 import type { TaskOptions } from './options.ts';
+import { createRng } from '../core/rng.ts';
 
 /**
  * Local search over placements (task -> local | server + split) with the exact per-server
@@ -57,7 +59,7 @@ export function localSearch(tasks: TaskOptions[], N: number, opts: SearchOptions
   const evalServer = (members: number[], choiceOf: (m: number) => number): ServerState => {
     if (members.length === 0) return { members, alloc: null, cost: 0 };
     evaluations++;
-    const alloc = allocate(members.map((m) => taskOf(m, choiceOf(m))), { relTol: 1e-9 });
+    const alloc = quickAllocate(members.map((m) => taskOf(m, choiceOf(m))), { relTol: 1e-9 });
     return { members, alloc, cost: alloc.objective + penalty * alloc.violators.length };
   };
   const localCost = (m: number) => (Number.isFinite(tasks[m].localS) ? tasks[m].localS : penalty);
@@ -103,6 +105,39 @@ export function localSearch(tasks: TaskOptions[], N: number, opts: SearchOptions
   };
   interface Candidate { delta: number; changes: [number, number][] }
   let moves = 0;
+  /** Evaluates the best-ranked candidates exactly; applies the first that lowers the exact cost. */
+  const tryCandidates = (candidates: Candidate[]): boolean => {
+    candidates.sort((x, y) => x.delta - y.delta);
+    for (const cand of candidates.slice(0, perRound)) {
+      if (evaluations >= maxEvaluations) return false;
+      const next = new Map(cand.changes);
+      const choiceOf = (m: number) => (next.has(m) ? next.get(m)! : choice[m]);
+      const touched = new Set<number>();
+      for (const [m, c] of cand.changes) { touched.add(serverOf(m)); touched.add(serverOf(m, c)); }
+      let before = 0;
+      let after = 0;
+      const fresh = new Map<number, ServerState>();
+      for (const n of touched) {
+        if (n < 0) continue;
+        before += servers[n].cost;
+        const members = Array.from({ length: M }, (_, m) => m).filter((m) => serverOf(m, choiceOf(m)) === n);
+        const st = evalServer(members, choiceOf);
+        fresh.set(n, st);
+        after += st.cost;
+      }
+      for (const [m, c] of cand.changes) {
+        if (choice[m] < 0) before += localCost(m);
+        if (c < 0) after += localCost(m);
+      }
+      if (after < before - 1e-12 * Math.abs(before)) {
+        for (const [m, c] of cand.changes) choice[m] = c;
+        for (const [n, st] of fresh) servers[n] = st;
+        moves++;
+        return true;
+      }
+    }
+    return false;
+  };
   while (evaluations < maxEvaluations) {
     refreshSurrogate();
     const candidates: Candidate[] = [];
@@ -144,38 +179,7 @@ export function localSearch(tasks: TaskOptions[], N: number, opts: SearchOptions
         candidates.push({ delta: removed + bestA.d + bestB.d, changes: [[a, bestA.c], [b, bestB.c]] });
       }
     }
-    candidates.sort((x, y) => x.delta - y.delta);
-    let improved = false;
-    for (const cand of candidates.slice(0, perRound)) {
-      if (evaluations >= maxEvaluations) break;
-      const next = new Map(cand.changes);
-      const choiceOf = (m: number) => (next.has(m) ? next.get(m)! : choice[m]);
-      const touched = new Set<number>();
-      for (const [m, c] of cand.changes) { touched.add(serverOf(m)); touched.add(serverOf(m, c)); }
-      let before = 0;
-      let after = 0;
-      const fresh = new Map<number, ServerState>();
-      for (const n of touched) {
-        if (n < 0) continue;
-        before += servers[n].cost;
-        const members = Array.from({ length: M }, (_, m) => m).filter((m) => serverOf(m, choiceOf(m)) === n);
-        const st = evalServer(members, choiceOf);
-        fresh.set(n, st);
-        after += st.cost;
-      }
-      for (const [m, c] of cand.changes) {
-        if (choice[m] < 0) before += localCost(m);
-        if (c < 0) after += localCost(m);
-      }
-      if (after < before - 1e-12 * Math.abs(before)) {
-        for (const [m, c] of cand.changes) choice[m] = c;
-        for (const [n, st] of fresh) servers[n] = st;
-        moves++;
-        improved = true;
-        break;
-      }
-    }
-    if (!improved) break;
+    if (!tryCandidates(candidates)) break;
   }
   const eta = new Array<number>(M).fill(0);
   let latencyS = 0;
@@ -221,4 +225,32 @@ export function greedyStart(tasks: TaskOptions[], N: number): number[] {
     }
   }
   return choice;
+}
+
+/**
+ * Iterated local search: local search, then `rounds` times a kick (a few tasks moved to random
+ * options, from a fixed-seed stream so the result is reproducible) followed by local search from
+ * the kicked plan, keeping the best plan. Kicks escape the local optima of single moves and swaps
+ * that need a cycle of three or more tasks to change servers.
+ */
+export function iteratedSearch(tasks: TaskOptions[], N: number, opts: SearchOptions & { rounds?: number; seed?: number } = {}): SearchResult {
+  const rounds = opts.rounds ?? 10;
+  const rng = createRng(opts.seed ?? 1);
+  let best = localSearch(tasks, N, opts);
+  let evaluations = best.evaluations;
+  const M = tasks.length;
+  const better = (a: SearchResult, b: SearchResult) => a.violators < b.violators || (a.violators === b.violators && a.latencyS < b.latencyS * (1 - 1e-12));
+  for (let round = 0; round < rounds && M > 1; round++) {
+    const start = [...best.choice];
+    const kicks = Math.min(M, 2 + rng.int(0, 2));
+    for (let k = 0; k < kicks; k++) {
+      const m = rng.int(0, M - 1);
+      const n = tasks[m].options.length;
+      if (n > 0) start[m] = rng.int(0, n - 1);
+    }
+    const next = localSearch(tasks, N, { ...opts, start });
+    evaluations += next.evaluations;
+    if (better(next, best)) best = next;
+  }
+  return { ...best, evaluations };
 }

@@ -11,7 +11,7 @@ import { runAlgorithm } from '../../src/core/system.ts';
 
 const scenarioArb = fc.record({
   seed: fc.integer({ min: 0, max: 1e6 }),
-  devices: fc.integer({ min: 0, max: 16 }),
+  devices: fc.integer({ min: 0, max: 14 }),
   servers: fc.integer({ min: 1, max: 5 }),
   bandwidthMHz: fc.constantFrom(2, 10, 30),
   backhaulMbps: fc.constantFrom(5, 100, 1000),
@@ -31,8 +31,8 @@ test('best passes the independent checker on random scenarios, and its bound is 
     assert.ok(report.ok, JSON.stringify(report.issues));
     if (r.status === 'infeasible') { infeasible++; assert.ok(r.infeasibleTasks!.length > 0); return; }
     assert.ok(r.lowerBound !== null && r.lowerBound <= r.totalLatencyS * (1 + 1e-9));
-  }), { numRuns: 25, seed: 7 });
-  assert.ok(infeasible < 25);
+  }), { numRuns: 15, seed: 7 });
+  assert.ok(infeasible < 15);
 });
 
 test('best is within 1 % of the proved optimum on default scenarios with M = 8', () => {

@@ -25,6 +25,7 @@ import { precompute, type Precomputed } from '../physics.ts';
 import { taskOptions, type TaskOptions } from '../options.ts';
 import { localSearch, type SearchResult } from '../search.ts';
 import { planBound } from '../bounds.ts';
+import { pairSearch } from '../pair-search.ts';
 import { allocTask, buildResult, type Placement } from '../plan.ts';
 import { pa } from './pa.ts';
 
@@ -56,6 +57,14 @@ export function solveBest(s: Scenario, pre: Precomputed = precompute(s)): Result
   const tasks = taskOptions(s, pre);
   const N = s.servers.length;
   let plan: SearchResult = localSearch(tasks, N);
+  // Alternate the pair step and the local search while either improves (a few rounds at most).
+  for (let round = 0; round < 2 && plan.feasible; round++) {
+    const step = pairSearch(tasks, N, plan.choice);
+    if (!step.improved) break;
+    const next = localSearch(tasks, N, { start: step.choice });
+    if (!(next.feasible && next.latencyS < plan.latencyS)) break;
+    plan = { ...next, evaluations: plan.evaluations + next.evaluations, moves: plan.moves + next.moves };
+  }
   let fallback = false;
   if (!plan.feasible) {
     const start = choiceFromResult(s, pre, tasks, pa.solve(s));
