@@ -2,7 +2,8 @@
  * three-tier at scale: ADMM time and gap to the Lagrangian lower bound for 100, 10,000 and
  * 100,000 tasks (1, 100 and 1,000 SBSs; 1, 10 and 100 groups), with 1 worker (this thread, the
  * same numbers as the registered `admm`) and 2 piscina workers side by side (pool times include
- * starting the workers). Greedy for reference. THREE_TIER_MBS_CPU=shared runs the shared-MBS model.
+ * starting the workers); the CPU seconds of the 1-worker run show what the machine's load hides.
+ * Greedy for reference. THREE_TIER_MBS_CPU=shared runs the shared-MBS model.
  * `npm run bench -- three-tier`; THREE_TIER_MAX_TASKS=10000 skips the largest case.
  */
 import { printTable } from './timing.ts';
@@ -28,13 +29,15 @@ for (const c of cases) {
   const timeAsync = async <T>(f: () => Promise<T>): Promise<[T, number]> => { const t0 = performance.now(); const r = await f(); return [r, (performance.now() - t0) / 1000]; };
   const [lb, lbS] = time(() => lowerBound(s));
   const [g, gS] = time(() => greedy.solve(s));
+  const cpu0 = process.cpuUsage();
   const [p1, p1S] = await timeAsync(() => solveParallel(s, { workers: 1 }));
+  const cpu1 = process.cpuUsage(cpu0);
   const [p2, p2S] = await timeAsync(() => solveParallel(s, { workers: 2 }));
   const ok = verifyThreeTier(s, p2).ok && p1.utility === p2.utility;
   rows.push({
     tasks: c.tasks, sbs: c.sbs, groups: c.groups, mbs: s.mbsCpu,
     'bound s': lbS, 'greedy s': gS, 'greedy gap %': 100 * (g.utility / lb - 1),
-    'admm 1 worker s': p1S, 'admm 2 workers s': p2S, '2w/1w': p2S / p1S,
+    'admm 1 worker s': p1S, '1 worker cpu s': (cpu1.user + cpu1.system) / 1e6, 'admm 2 workers s': p2S, '2w/1w': p2S / p1S,
     'admm gap %': 100 * (p1.utility / lb - 1), iterations: p1.iterations, 'verified, identical': ok ? 'yes' : 'NO',
   });
   console.error(`three-tier bench: ${c.tasks} tasks done`);
