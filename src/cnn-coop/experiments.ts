@@ -59,7 +59,8 @@ export function paFamily(s: Scenario): { pa: Result; rlt0: Result; ara: Result }
  * lower bound on the total latency of any plan meeting the deadlines (none on Fig. 9: it bounds
  * latency, not energy). `best` reports the bound it proves; when it declines to (a task no
  * option can serve in time), `lowerBoundOf` gives the bound with that task's deadline dropped,
- * which still bounds every plan's latency.
+ * which still bounds every plan meeting the other tasks' deadlines. A plan that misses some
+ * deadline may lie below the bound; the figures' claims would show it.
  */
 function addedSeries(s: Scenario, energy = false): Record<string, number> {
   const b = best.solve(s);
