@@ -1,7 +1,6 @@
 import type { Allocation, AllocTask } from './allocation.ts';
 import { quickAllocate } from './quick-allocation.ts';
 import type { TaskOptions } from './options.ts';
-import { createRng } from '../core/rng.ts';
 
 /**
  * Local search over placements (task -> local | server + split) with the exact per-server
@@ -227,30 +226,3 @@ export function greedyStart(tasks: TaskOptions[], N: number): number[] {
   return choice;
 }
 
-/**
- * Iterated local search: local search, then `rounds` times a kick (a few tasks moved to random
- * options, from a fixed-seed stream so the result is reproducible) followed by local search from
- * the kicked plan, keeping the best plan. Kicks escape the local optima of single moves and swaps
- * that need a cycle of three or more tasks to change servers.
- */
-export function iteratedSearch(tasks: TaskOptions[], N: number, opts: SearchOptions & { rounds?: number; seed?: number } = {}): SearchResult {
-  const rounds = opts.rounds ?? 10;
-  const rng = createRng(opts.seed ?? 1);
-  let best = localSearch(tasks, N, opts);
-  let evaluations = best.evaluations;
-  const M = tasks.length;
-  const better = (a: SearchResult, b: SearchResult) => a.violators < b.violators || (a.violators === b.violators && a.latencyS < b.latencyS * (1 - 1e-12));
-  for (let round = 0; round < rounds && M > 1; round++) {
-    const start = [...best.choice];
-    const kicks = Math.min(M, 2 + rng.int(0, 2));
-    for (let k = 0; k < kicks; k++) {
-      const m = rng.int(0, M - 1);
-      const n = tasks[m].options.length;
-      if (n > 0) start[m] = rng.int(0, n - 1);
-    }
-    const next = localSearch(tasks, N, { ...opts, start });
-    evaluations += next.evaluations;
-    if (better(next, best)) best = next;
-  }
-  return { ...best, evaluations };
-}

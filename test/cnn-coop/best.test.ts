@@ -70,3 +70,35 @@ test('best is deterministic: the same scenario gives the same plan', () => {
   const b = runAlgorithm(best, s);
   assert.deepEqual({ ...a, solveMs: 0 }, { ...b, solveMs: 0 });
 });
+
+test('quickAllocate equals allocate on random task sets, slack or binding, and its closed form satisfies the KKT conditions', async () => {
+  const { quickAllocate } = await import('../../src/cnn-coop/quick-allocation.ts');
+  const { allocate } = await import('../../src/cnn-coop/allocation.ts');
+  const task = fc.record({
+    txS: fc.double({ min: 0.01, max: 1, noNaN: true }),
+    computeS: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 1, noNaN: true })),
+    backhaulS: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 1, noNaN: true })),
+    fixedS: fc.constantFrom(0, 0.05),
+    minAlpha: fc.double({ min: 0, max: 0.3, noNaN: true }),
+    deadlineS: fc.double({ min: 1, max: 60, noNaN: true }),
+  });
+  let closedForm = 0;
+  fc.assert(fc.property(fc.array(task, { minLength: 1, maxLength: 6 }), (tasks) => {
+    const q = quickAllocate(tasks);
+    const a = allocate(tasks);
+    assert.equal(q.feasible, a.feasible);
+    if (!a.feasible) return;
+    assert.ok(Math.abs(q.objective - a.objective) <= 1e-6 * a.objective, `quick ${q.objective} vs allocate ${a.objective}`);
+    if (q.sweeps > 0) return;
+    closedForm++;
+    // Stationarity t/s² = ν_r for every used resource, and each share sum is exactly 1.
+    (['alpha', 'beta', 'lambda'] as const).forEach((key, r) => {
+      const times = tasks.map((t) => [t.txS, t.computeS, t.backhaulS][r]);
+      const shares = q[key];
+      if (times.every((t) => t === 0)) return;
+      assert.ok(Math.abs(shares.reduce((x, y) => x + y, 0) - 1) < 1e-12);
+      times.forEach((t, i) => { if (t > 0) assert.ok(Math.abs(t / shares[i] ** 2 - q.prices[r]) <= 1e-9 * q.prices[r]); });
+    });
+  }), { numRuns: 150, seed: 11 });
+  assert.ok(closedForm > 20, `the closed form is exercised (${closedForm} cases)`);
+});

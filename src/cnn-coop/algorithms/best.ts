@@ -12,9 +12,13 @@
  *     the same closed form, weighted by the deadline multipliers of the current allocations, and
  *     the best-ranked are checked exactly; the first that lowers the exact total is taken. Missed
  *     deadlines are penalised above any latency, so feasibility comes first.
- *  4. Safety net: if the plan still misses a deadline, PA is run and the search restarts from its
+ *  4. Large neighbourhood (pair-search.ts): the tasks of every two, then three, servers are
+ *     re-placed exactly by the branch and bound that `exact` uses (node budget 400 per group, 1500
+ *     per pass), then step 3 again; this finds rearrangements of several tasks at once. Measured
+ *     against `exact` (M = 10..12, N = 4..6) it takes the mean gap from ~0.4 % to < 0.1 %.
+ *  5. Safety net: if the plan still misses a deadline, PA is run and the search restarts from its
  *     plan, so `best` is feasible whenever PA is (the search never makes a plan worse).
- *  5. Lower bound (bounds.ts): the assignment relaxation, priced with the final plan's deadline
+ *  6. Lower bound (bounds.ts): the assignment relaxation, priced with the final plan's deadline
  *     multipliers; the gap printed by the CLI is measured against it.
  * The final shares are the optimal allocation of each server (stage 3), so the plan is checked by
  * the independent checker like every other algorithm.
