@@ -85,6 +85,8 @@ export class Controller extends EventEmitter {
   private debounceTimer: NodeJS.Timeout | null = null;
   private replanTimer: NodeJS.Timeout | null = null;
   private planning: Promise<void> | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryMs = 1000;
   private stopped = false;
   readonly log: (line: string) => void;
 
@@ -124,6 +126,7 @@ export class Controller extends EventEmitter {
     this.stopped = true;
     if (this.replanTimer) clearInterval(this.replanTimer);
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const ws of this.wss.clients) ws.close(1001, 'controller stopping');
     await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
     this.http?.closeAllConnections();
@@ -196,9 +199,8 @@ export class Controller extends EventEmitter {
       this.debounceTimer = null;
       this.planning = this.planNow().catch((err: Error) => {
         // a bug or a storage failure in one plan must not take the controller down
-        this.lastPlanError = err.message;
         this.log(`controller: planning failed: ${err.stack ?? err.message}`);
-        this.emit('plan-failed', err.message);
+        this.planFailed(err.message);
       }).finally(() => {
         this.planning = null;
         if (this.dirtyReason) this.requestPlan(this.dirtyReason);
@@ -232,12 +234,10 @@ export class Controller extends EventEmitter {
     const outcome = await this.opts.planner.plan(scenario);
     if (this.stopped) return;
     if (!outcome.ok) {
-      this.lastPlanError = outcome.error;
       this.log(`controller: planning failed (${trigger}): ${outcome.error}`);
-      this.emit('plan-failed', outcome.error);
+      this.planFailed(outcome.error);
       return;
     }
-    this.lastPlanError = null;
     const r = outcome.result;
     if (!outcome.verified) this.log(`controller: plan fails the independent check: ${outcome.issues.map((i) => `${i.task ?? ''} ${i.constraint}: ${i.message}`).join('; ')}`);
     const plan: Omit<StoredPlan, 'id'> = {
@@ -247,14 +247,29 @@ export class Controller extends EventEmitter {
     const id = this.store.savePlan(plan, this.opts.keepPlans);
     if (!outcome.verified) {
       // kept for diagnosis, never pushed: the plan in force stays the last one that checked out
-      this.lastPlanError = `plan ${id} failed the independent check`;
-      this.emit('plan-failed', this.lastPlanError);
+      this.planFailed(`plan ${id} failed the independent check`);
       return;
     }
     this.latest = toLatest({ id, ...plan });
     this.log(`controller: plan ${id} (${trigger}): ${devices.length} devices on ${servers.length} servers, ${r.status}, total latency ${r.totalLatencyS.toFixed(4)} s, solved in ${outcome.solveMs.toFixed(0)} ms, verified`);
+    this.lastPlanError = null;
+    this.retryMs = 1000;
     this.pushLatest();
     this.emit('planned', this.latest);
+  }
+
+  /**
+   * A failed plan (a crashed planner thread, a solver error, a failed check) is tried again
+   * after a growing pause even if nothing changes, so a transient failure does not leave the
+   * devices without decisions until the next report.
+   */
+  private planFailed(reason: string): void {
+    this.lastPlanError = reason;
+    this.emit('plan-failed', reason);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => { this.retryTimer = null; this.requestPlan('retry after a failed plan', 0); }, this.retryMs);
+    this.retryTimer.unref();
+    this.retryMs = Math.min(30_000, this.retryMs * 2);
   }
 
   /** Sends every connected agent its part of the latest plan. */

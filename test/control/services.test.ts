@@ -45,8 +45,13 @@ function controllerArgs(p: number): string[] {
 
 async function waitDecision(d: DeviceClient, pred: (x: DeviceDecision) => boolean, what: string): Promise<DeviceDecision> {
   if (d.lastDecision && pred(d.lastDecision)) return d.lastDecision;
-  const [x] = await waitEvent<[DeviceDecision]>(d, 'decision', pred, 25000, what);
-  return x;
+  try {
+    const [x] = await waitEvent<[DeviceDecision]>(d, 'decision', pred, 25000, what);
+    return x;
+  } catch (err) {
+    // the controller's log says why no plan came (planner error, failed check, ...)
+    throw new Error(`${(err as Error).message}; controller log:\n${controller.stderr.slice(-3000)}`);
+  }
 }
 
 async function operatorGet(path: string) {
