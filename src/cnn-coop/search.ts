@@ -103,6 +103,7 @@ export function localSearch(tasks: TaskOptions[], N: number, opts: SearchOptions
     return d;
   };
   interface Candidate { delta: number; changes: [number, number][] }
+  const optionsOn = tasks.map((t) => Array.from({ length: N }, (_, n) => t.options.flatMap((o, c) => (o.server === n ? [c] : []))));
   let moves = 0;
   /** Evaluates the best-ranked candidates exactly; applies the first that lowers the exact cost. */
   const tryCandidates = (candidates: Candidate[]): boolean => {
@@ -144,38 +145,38 @@ export function localSearch(tasks: TaskOptions[], N: number, opts: SearchOptions
       if (Number.isFinite(tasks[m].localS) && choice[m] >= 0) candidates.push({ delta: moveDelta(m, -1), changes: [[m, -1]] });
       tasks[m].options.forEach((_, c) => { if (c !== choice[m]) candidates.push({ delta: moveDelta(m, c), changes: [[m, c]] }); });
     }
+    // Surrogate vectors of every option under this round's weights, for the swaps.
+    const V = tasks.map((t, m) => { const out = new Float64Array(3 * t.options.length); t.options.forEach((_, c) => { vec(m, c, vb); out.set(vb, 3 * c); }); return out; });
+    const L = tasks.map((t, m) => Float64Array.from(t.options, (_, c) => lin(m, c)));
+    /** Best option of m on server n when the server's load is `base` (surrogate), and its cost. */
+    const bestOn = (m: number, n: number, b0: number, b1: number, b2: number): [number, number] => {
+      let bestC = -1;
+      let bestD = Infinity;
+      for (const c of optionsOn[m][n]) {
+        const v = V[m];
+        const d = L[m][c] + v[3 * c] * (2 * b0 + v[3 * c]) + v[3 * c + 1] * (2 * b1 + v[3 * c + 1]) + v[3 * c + 2] * (2 * b2 + v[3 * c + 2]);
+        if (d < bestD) { bestD = d; bestC = c; }
+      }
+      return [bestC, bestD];
+    };
     for (let a = 0; a < M; a++) {
       const na = serverOf(a);
       if (na < 0) continue;
+      const ca = choice[a];
+      const va0 = V[a][3 * ca], va1 = V[a][3 * ca + 1], va2 = V[a][3 * ca + 2];
       for (let b = a + 1; b < M; b++) {
         const nb = serverOf(b);
         if (nb < 0 || nb === na) continue;
         // a goes to nb in b's place and b to na in a's place.
-        vec(a, choice[a], va);
-        vec(b, choice[b], vb);
-        const Ua = [0, 1, 2].map((r) => U[3 * na + r] - va[r]);
-        const Ub = [0, 1, 2].map((r) => U[3 * nb + r] - vb[r]);
-        let bestA = { c: -1, d: Infinity };
-        let bestB = { c: -1, d: Infinity };
-        const tmp = new Float64Array(3);
-        tasks[a].options.forEach((o, c) => {
-          if (o.server !== nb) return;
-          vec(a, c, tmp);
-          let d = lin(a, c);
-          for (let r = 0; r < 3; r++) d += 2 * Ub[r] * tmp[r] + tmp[r] * tmp[r];
-          if (d < bestA.d) bestA = { c, d };
-        });
-        tasks[b].options.forEach((o, c) => {
-          if (o.server !== na) return;
-          vec(b, c, tmp);
-          let d = lin(b, c);
-          for (let r = 0; r < 3; r++) d += 2 * Ua[r] * tmp[r] + tmp[r] * tmp[r];
-          if (d < bestB.d) bestB = { c, d };
-        });
-        if (bestA.c < 0 || bestB.c < 0) continue;
-        let removed = -lin(a, choice[a]) - lin(b, choice[b]);
-        for (let r = 0; r < 3; r++) removed += -2 * U[3 * na + r] * va[r] + va[r] * va[r] - 2 * U[3 * nb + r] * vb[r] + vb[r] * vb[r];
-        candidates.push({ delta: removed + bestA.d + bestB.d, changes: [[a, bestA.c], [b, bestB.c]] });
+        const cb = choice[b];
+        const vb0 = V[b][3 * cb], vb1 = V[b][3 * cb + 1], vb2 = V[b][3 * cb + 2];
+        const [bestA, dA] = bestOn(a, nb, U[3 * nb] - vb0, U[3 * nb + 1] - vb1, U[3 * nb + 2] - vb2);
+        const [bestB, dB] = bestOn(b, na, U[3 * na] - va0, U[3 * na + 1] - va1, U[3 * na + 2] - va2);
+        if (bestA < 0 || bestB < 0) continue;
+        const removed = -L[a][ca] - L[b][cb]
+          - va0 * (2 * U[3 * na] - va0) - va1 * (2 * U[3 * na + 1] - va1) - va2 * (2 * U[3 * na + 2] - va2)
+          - vb0 * (2 * U[3 * nb] - vb0) - vb1 * (2 * U[3 * nb + 1] - vb1) - vb2 * (2 * U[3 * nb + 2] - vb2);
+        candidates.push({ delta: removed + dA + dB, changes: [[a, bestA], [b, bestB]] });
       }
     }
     if (!tryCandidates(candidates)) break;
