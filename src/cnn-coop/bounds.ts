@@ -3,6 +3,14 @@ import { precompute, type Precomputed } from './physics.ts';
 import { taskOptions, type TaskOptions } from './options.ts';
 import { localSearch } from './search.ts';
 
+/*
+ * Proved lower bounds on the optimum of the generalised problem (19): every split of `allSplits`
+ * (k = 0 raw to the cloud, k = 1..K to the cloud, all at the edge) and local computing, with every
+ * deadline and rate floor. The paper's problem (k = 1..K) has a subset of these plans, so a bound
+ * here bounds the total latency of every feasible plan of every algorithm (a plan that misses a
+ * deadline is outside the problem and may fall below it).
+ */
+
 /**
  * The assignment relaxation of the deadline-priced problem. Without deadlines and rate floors a
  * server's optimal allocation costs Σ_r (Σ_i sqrt(t_ir))² (shares ∝ sqrt(t)), so with deadline

@@ -2,21 +2,21 @@ import type { TaskOptions } from './options.ts';
 import { pricedValue } from './priced.ts';
 
 /**
- * The capacity Lagrangian: a proved lower bound on the optimum of the generalised problem (19) (every split of
- * `allSplits`, local computing, every deadline and rate floor), hence on the total latency of
- * every plan any algorithm here can return for a feasible instance (PA searches a subset).
+ * The capacity Lagrangian: a second proved lower bound on the optimum of the generalised problem
+ * (19), kept for comparison (bench/cnn-coop-gaps.bench.ts); bounds.ts's assignment bound is the
+ * one reported, being tighter on every instance measured and 5-50x faster.
  *
  * Lagrangian relaxation of the 3N capacity constraints C6–C8 with prices ν_nr ≥ 0:
  *   L(ν) = Σ_m min( local_m, min_{n, split} φ_m,n,split(ν_n) ) - Σ_nr ν_nr,
  * where φ is the per-task priced problem of priced.ts (deadline and rate floor kept per task, so
- * the relaxation is tighter than dropping them). L is concave and every ν ≥ 0 gives a valid bound;
- * it is maximised by cyclic coordinate ascent, each coordinate exactly: ∂L/∂ν_nr is
- * (demand for resource r at server n) - 1, non-increasing in ν_nr, so the coordinate maximum is
- * where it crosses zero, found by bracketing and bisection in log ν. Each φ evaluation is a weak-
- * duality value, so the bound is valid whatever the rounding. Coordinate ascent can stop short of
- * the maximum of a non-smooth concave function (a task indifferent between two servers needs a
- * joint move of both prices); the result is still a valid bound, and tests compare it with the
- * exact optimum on small instances.
+ * the relaxation is tighter than dropping them). L is concave and every ν ≥ 0 gives a valid bound.
+ * The hard min makes L non-smooth, and plain coordinate ascent stalls on its kinks (a task
+ * indifferent between two servers needs a joint move of both prices), so the ascent runs on the
+ * soft-min at temperature τ (smooth and concave; τ shrinks towards the hard dual), one coordinate
+ * at a time, each by bisection on its derivative (demand - 1, non-increasing in ν_nr). The bound
+ * reported is the hard L at the best prices met. Its weakness is structural: L equals the
+ * relaxation in which a task may be split across servers and each part keeps the full speed of a
+ * whole task, which costs little congestion, so it is loose when N is large.
  */
 
 export interface DualResult {

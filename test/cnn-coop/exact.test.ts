@@ -118,16 +118,20 @@ test('exact names the task that misses its deadline in every placement', () => {
   assert.equal(r.lowerBound, null);
 });
 
-test('exact on a default scenario (M = 8, N = 2) is optimal, checked, and no worse than any registered algorithm', async () => {
+test('lowerBoundOf <= exact <= every registered algorithm on random default scenarios (M <= 8)', async () => {
   const { cnnCoop } = await import('../../src/cnn-coop/system.ts');
-  const s = generateScenario({ seed: 11, devices: 8, servers: 2 });
-  const r = runAlgorithm(exact, s);
-  assert.equal(r.status, 'optimal');
-  assert.ok(verifyCnnCoop(s, r).ok);
-  for (const a of cnnCoop.algorithms) {
-    if (a.name === 'exact') continue;
-    const other = runAlgorithm(a, s);
-    if (other.status === 'infeasible') continue;
-    assert.ok(r.lowerBound! <= other.totalLatencyS * (1 + 1e-9), `${a.name}: ${other.totalLatencyS} below the proved bound ${r.lowerBound}`);
-  }
+  fc.assert(fc.property(fc.record({ seed: fc.integer({ min: 0, max: 1e6 }), devices: fc.integer({ min: 2, max: 8 }), servers: fc.integer({ min: 1, max: 3 }) }), (p) => {
+    const s = generateScenario(p);
+    const r = runAlgorithm(exact, s);
+    assert.equal(r.status, 'optimal');
+    assert.ok(verifyCnnCoop(s, r).ok);
+    const lb = lowerBoundOf(s);
+    assert.ok(lb <= r.totalLatencyS * (1 + 1e-9), `lower bound ${lb} above the optimum ${r.totalLatencyS}`);
+    for (const a of cnnCoop.algorithms) {
+      if (a.name === 'exact') continue;
+      const other = runAlgorithm(a, s);
+      if (other.status === 'infeasible') continue;
+      assert.ok(r.totalLatencyS <= other.totalLatencyS * (1 + 1e-6), `${a.name}: ${other.totalLatencyS} below the optimum ${r.totalLatencyS}`);
+    }
+  }), { numRuns: 3, seed: 12 });
 });
