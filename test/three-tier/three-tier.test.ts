@@ -140,3 +140,12 @@ test('the ADMM trace falls and its residuals shrink on the paper setting', () =>
   assert.ok(tr[tr.length - 1].primalResidual < tr[0].primalResidual);
   assert.ok(r.utility >= lowerBound(s));
 });
+
+test('the polish after rounding never makes the ADMM plan worse (random scenarios)', () => {
+  fc.assert(fc.property(scenarioArb, (s) => {
+    const raw = solveAdmm(s, { polish: false });
+    const polished = solveAdmm(s);
+    const misses = (r: typeof raw) => r.tasks.filter((t) => !t.meetsDeadline).length;
+    assert.ok(misses(polished) < misses(raw) || (misses(polished) === misses(raw) && polished.utility <= raw.utility * (1 + 1e-12)));
+  }), { numRuns: 15 });
+});

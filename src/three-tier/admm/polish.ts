@@ -5,9 +5,10 @@ import { type CompiledGroup, type GroupEval, type GroupPlan, type Params, LOCAL,
  * (the same model as the greedy baseline: with square-root shares a resource's total compute
  * time is (sum sqrt a)^2, so task j costs 2·s·sqrt(a_j) + a_j given the others' s; its upload sees
  * the current interference). Candidate moves are local, MBS, or all bits on a candidate SBS.
- * The polished plan is kept only if the exact evaluation (after the deadline repair) is better.
+ * After every pass the plan is repaired and evaluated exactly; the best plan seen is returned
+ * (never worse than the input).
  */
-export function polishGroup(g: CompiledGroup, P: Params, plan: GroupPlan, before: GroupEval, passes = 2): { plan: GroupPlan; ev: GroupEval } {
+export function polishGroup(g: CompiledGroup, P: Params, plan: GroupPlan, before: GroupEval, passes = 10): { plan: GroupPlan; ev: GroupEval } {
   const { n, S } = g;
   const { alpha } = P;
   const next: GroupPlan = { place: plan.place.slice(), c0: plan.c0.slice(), c1: plan.c1.slice() };
@@ -26,8 +27,14 @@ export function polishGroup(g: CompiledGroup, P: Params, plan: GroupPlan, before
       rxOwn[i] += sign * g.txPowerW[j] * g.gain[j * S + i];
     }
   };
-  for (let j = 0; j < n; j++) apply(j, +1);
+  const total = (e: GroupEval) => utilityOf(P, e.delayS.reduce((a, b) => a + b, 0), e.energyJ.reduce((a, b) => a + b, 0));
+  const misses = (e: GroupEval) => e.meets.reduce((a, m) => a + (m ? 0 : 1), 0);
+  const better = (a: GroupEval, b: GroupEval) => misses(a) < misses(b) || (misses(a) === misses(b) && total(a) < total(b));
+  let bestPlan = plan, bestEv = before;
   for (let pass = 0; pass < passes; pass++) {
+    // the sums are rebuilt every pass: the repair may have moved tasks
+    sumSqrt.fill(0); rxAll.fill(0); rxOwn.fill(0); sumSqrtM = 0;
+    for (let j = 0; j < n; j++) apply(j, +1);
     let moved = 0;
     for (let j = 0; j < n; j++) {
       apply(j, -1);
@@ -62,10 +69,9 @@ export function polishGroup(g: CompiledGroup, P: Params, plan: GroupPlan, before
       apply(j, +1);
     }
     if (moved === 0) break;
+    // every pass is judged by the exact evaluation; the best plan seen is kept
+    const ev = repairGroup(g, P, next);
+    if (better(ev, bestEv)) { bestPlan = { place: next.place.slice(), c0: next.c0.slice(), c1: next.c1.slice() }; bestEv = ev; }
   }
-  const ev = repairGroup(g, P, next);
-  const total = (e: GroupEval) => utilityOf(P, e.delayS.reduce((a, b) => a + b, 0), e.energyJ.reduce((a, b) => a + b, 0));
-  const misses = (e: GroupEval) => e.meets.reduce((a, m) => a + (m ? 0 : 1), 0);
-  const better = misses(ev) < misses(before) || (misses(ev) === misses(before) && total(ev) < total(before));
-  return better ? { plan: next, ev } : { plan, ev: before };
+  return { plan: bestPlan, ev: bestEv };
 }
