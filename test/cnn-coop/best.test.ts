@@ -29,7 +29,7 @@ test('best passes the independent checker on random scenarios, and its bound is 
     const r = runAlgorithm(best, s);
     const report = verifyCnnCoop(s, r);
     assert.ok(report.ok, JSON.stringify(report.issues));
-    if (r.status === 'infeasible') { infeasible++; assert.ok(r.infeasibleTasks!.length > 0); return; }
+    if (r.status === 'infeasible') { infeasible++; assert.ok(r.infeasibleTasks!.length > 0); assert.equal(r.lowerBound, null); return; }
     assert.ok(r.lowerBound !== null && r.lowerBound <= r.totalLatencyS * (1 + 1e-9));
   }), { numRuns: 15, seed: 7 });
   assert.ok(infeasible < 15);
