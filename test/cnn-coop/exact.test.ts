@@ -135,3 +135,16 @@ test('lowerBoundOf <= exact <= every registered algorithm on random default scen
     }
   }), { numRuns: 3, seed: 12 });
 });
+
+test('branchAndBound stopped by its node limit keeps its plan and reports only a proved bound', async () => {
+  const { branchAndBound } = await import('../../src/cnn-coop/branch.ts');
+  const { taskOptions } = await import('../../src/cnn-coop/options.ts');
+  const s = generateScenario({ seed: 2, devices: 9, servers: 3 });
+  const tasks = taskOptions(s, precompute(s));
+  const full = branchAndBound(tasks, 3);
+  const cut = branchAndBound(tasks, 3, undefined, 5);
+  assert.equal(full.complete, true);
+  assert.equal(cut.complete, false);
+  assert.ok(cut.lowerBound <= full.latencyS * (1 + 1e-9), 'the cut search still bounds the optimum');
+  if (cut.choice) assert.ok(cut.latencyS >= full.latencyS * (1 - 1e-9), 'and its plan is no better than the optimum');
+});
