@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { bearer, subjectAllows, type TokenKind, type TokenRecord } from './auth.ts';
 import { errorBody, idSchema, parseMessage, reportsBodySchema, type ErrorCode } from './protocol.ts';
 import type { Controller } from './controller.ts';
+import { acceptAgent } from './agent-link.ts';
 
 /**
  * The controller's HTTP API. ROUTES is the one list the router dispatches on; the test checks
@@ -230,5 +231,5 @@ export function handleUpgrade(ctl: Controller, req: IncomingMessage, socket: Dup
   if (path !== WEBSOCKET_ROUTE.path) return refuseUpgrade(socket, 404, 'not_found', `no WebSocket at ${path}`);
   const auth = authenticate(ctl, req.headers.authorization, ['agent']);
   if ('code' in auth) return refuseUpgrade(socket, STATUS[auth.code], auth.code, auth.message);
-  ctl.wss.handleUpgrade(req, socket, head, (ws) => ctl.onAgentConnection(ws, auth.token));
+  ctl.wss.handleUpgrade(req, socket, head, (ws) => acceptAgent(ctl, ws, auth.token));
 }

@@ -3,9 +3,9 @@ import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Store, type IncomingReport, type ReportOutcome, type StoredDevice, type StoredPlan } from './store.ts';
-import { RateLimiters, subjectAllows, type TokenRecord } from './auth.ts';
-import { agentMessageSchema, errorBody, parseMessage, type AgentMessage, type DeviceDecision, type ErrorCode, type ServerInfo } from './protocol.ts';
-import { buildScenario, decisionsOf, planMessageFor, profileOf, DEFAULT_BASE, type PlanHeader, type ScenarioBase } from './scenario.ts';
+import { RateLimiters, type TokenRecord } from './auth.ts';
+import type { DeviceDecision, ServerInfo } from './protocol.ts';
+import { buildScenario, decisionsOf, planMessageFor, DEFAULT_BASE, type PlanHeader, type ScenarioBase } from './scenario.ts';
 import type { Planner } from './planner.ts';
 import type { Result } from '../cnn-coop/model.ts';
 import { handleHttp, handleUpgrade } from './api.ts';
@@ -14,7 +14,7 @@ import { handleHttp, handleUpgrade } from './api.ts';
  * The GTME: keeps the current state (servers from their agents, devices from their reports),
  * re-plans on change and on a timer, and pushes each server's part of the plan to its agent.
  *
- *   agent --hello/reports/admit/leave--> [validate, authorise, rate-limit] --> group commit (SQLite)
+ *   agent --hello/reports/admit/leave--> agent-link.ts [validate, authorise, rate-limit] --> group commit (SQLite)
  *     --> ack to agent --> state changed --> debounce --> planner thread --> verify --> store plan
  *     --> push per-server plan messages
  *
@@ -66,8 +66,6 @@ export interface LatestPlan {
   stored: StoredPlan;
   decisions: Map<string, DeviceDecision>;
 }
-
-const MAX_MALFORMED_PER_CONNECTION = 20;
 
 /** Events: 'planned' (LatestPlan, after the push), 'plan-failed' (reason). */
 export class Controller extends EventEmitter {
@@ -278,119 +276,10 @@ export class Controller extends EventEmitter {
     for (const [serverId, s] of this.servers) if (s.conn) this.pushTo(s.conn, serverId);
   }
 
-  private pushTo(conn: AgentConn, serverId: string): void {
+  pushTo(conn: AgentConn, serverId: string): void {
     if (!this.latest) return;
     const msg = planMessageFor(serverId, this.latest.header, this.latest.decisions, this.latest.stored.via);
     conn.ws.send(JSON.stringify(msg));
-  }
-
-  // ---- agents ----
-
-  onAgentConnection(ws: WebSocket, token: TokenRecord): void {
-    const conn: AgentConn = { ws, token, serverId: null, admitted: new Set(), malformed: 0 };
-    ws.on('message', (data, isBinary) => this.onAgentMessage(conn, isBinary ? '' : data.toString()));
-    ws.on('close', () => {
-      if (conn.serverId && this.servers.get(conn.serverId)?.conn === conn) {
-        this.servers.get(conn.serverId)!.conn = null;
-        this.log(`controller: agent ${conn.serverId} disconnected`);
-        this.requestPlan(`agent ${conn.serverId} left`);
-      }
-    });
-    ws.on('error', () => {});
-  }
-
-  sendError(conn: AgentConn, code: ErrorCode, err: Error | string, extra: Record<string, unknown> = {}): void {
-    conn.ws.send(JSON.stringify({ type: 'error', ...errorBody(code, err), ...extra }));
-  }
-
-  private onAgentMessage(conn: AgentConn, text: string): void {
-    // a token revoked while connected stops working at its next message
-    if (!this.store.checkTokenById(conn.token.id)) {
-      this.sendError(conn, 'unauthorized', 'token revoked');
-      conn.ws.close(4401, 'token revoked');
-      return;
-    }
-    const parsed = parseMessage(agentMessageSchema, text, 'message');
-    if (!parsed.ok) {
-      this.sendError(conn, 'malformed', parsed.error);
-      if (++conn.malformed >= MAX_MALFORMED_PER_CONNECTION) conn.ws.close(1008, 'too many malformed messages');
-      return;
-    }
-    const msg = parsed.value;
-    const cost = msg.type === 'reports' ? msg.reports.length : 1;
-    const limit = this.limiters.take(`${conn.token.id}:${conn.serverId ?? ''}`, cost);
-    if (!limit.ok) {
-      this.sendError(conn, 'rate_limited', `rate limit of ${this.opts.rateLimitPerS}/s exceeded`, { retryAfterMs: limit.retryAfterMs, ...(msg.type === 'reports' ? { batch: msg.batch } : {}), ...('ref' in msg ? { ref: msg.ref } : {}) });
-      return;
-    }
-    if (msg.type === 'hello') return this.onHello(conn, msg);
-    if (!conn.serverId) return this.sendError(conn, 'conflict', 'send hello first');
-    switch (msg.type) {
-      case 'admit': return this.onAdmit(conn, msg);
-      case 'reports': return this.onReports(conn, msg);
-      case 'leave': return this.onLeave(conn, msg);
-    }
-  }
-
-  private onHello(conn: AgentConn, msg: Extract<AgentMessage, { type: 'hello' }>): void {
-    if (!subjectAllows(conn.token.subject, msg.serverId)) {
-      return this.sendError(conn, 'forbidden', `this token may register "${conn.token.subject}", not "${msg.serverId}"`, { field: 'message serverId' });
-    }
-    if (conn.serverId && conn.serverId !== msg.serverId) return this.sendError(conn, 'conflict', `already registered as ${conn.serverId}`);
-    if (!profileOf(msg.server)) {
-      return this.sendError(conn, 'malformed', `unknown CNN profile "${msg.server.cnnProfile}" (give a built-in name or an inline profile)`, { field: 'message server.cnnProfile' });
-    }
-    const previous = this.servers.get(msg.serverId);
-    if (previous?.conn && previous.conn !== conn) previous.conn.ws.close(4009, 'replaced by a newer connection');
-    const now = Date.now();
-    this.store.saveServer(msg.serverId, msg.server, now);
-    conn.serverId = msg.serverId;
-    this.servers.set(msg.serverId, { info: msg.server, updatedAt: now, conn });
-    conn.ws.send(JSON.stringify({ type: 'welcome', serverId: msg.serverId, planId: this.latest?.header.planId ?? null }));
-    this.log(`controller: agent ${msg.serverId} registered`);
-    this.requestPlan(`agent ${msg.serverId} joined`);
-  }
-
-  private onAdmit(conn: AgentConn, msg: Extract<AgentMessage, { type: 'admit' }>): void {
-    const token = this.store.checkToken(msg.token);
-    let error: string | null = null;
-    if (!token) error = 'unknown or revoked device token';
-    else if (token.kind !== 'device') error = `a ${token.kind} token cannot act as a device`;
-    else if (!subjectAllows(token.subject, msg.deviceId)) error = `this token may report as "${token.subject}", not "${msg.deviceId}"`;
-    if (error === null) conn.admitted.add(msg.deviceId);
-    conn.ws.send(JSON.stringify({ type: 'admitted', ref: msg.ref, deviceId: msg.deviceId, ok: error === null, ...(error ? { error: 'unauthorized', message: error } : {}) }));
-  }
-
-  private onReports(conn: AgentConn, msg: Extract<AgentMessage, { type: 'reports' }>): void {
-    const rejected: Array<{ ref: number; error: ErrorCode; message: string }> = [];
-    const accepted: Array<{ ref: number; item: IncomingReport }> = [];
-    for (const { ref, report } of msg.reports) {
-      if (!conn.admitted.has(report.deviceId)) rejected.push({ ref, error: 'forbidden', message: `device ${report.deviceId} was not admitted on this connection` });
-      else accepted.push({ ref, item: { report, via: conn.serverId } });
-    }
-    const reply = (outcomes: ReportOutcome[] | null, err?: Error) => {
-      if (conn.ws.readyState !== conn.ws.OPEN) return;
-      if (!outcomes) {
-        // not committed: not acknowledged, so the agent keeps and resends them
-        this.sendError(conn, 'unavailable', `storage failed: ${err?.message}`, { batch: msg.batch });
-        return;
-      }
-      conn.ws.send(JSON.stringify({
-        type: 'ack', batch: msg.batch,
-        accepted: accepted.filter((_, i) => outcomes[i] === 'accepted').map((a) => a.ref),
-        duplicate: accepted.filter((_, i) => outcomes[i] === 'duplicate').map((a) => a.ref),
-        rejected,
-      }));
-    };
-    if (accepted.length === 0) reply([]);
-    else this.submitReports({ items: accepted.map((a) => a.item), done: reply });
-  }
-
-  private onLeave(conn: AgentConn, msg: Extract<AgentMessage, { type: 'leave' }>): void {
-    if (!conn.admitted.has(msg.deviceId)) return this.sendError(conn, 'forbidden', `device ${msg.deviceId} was not admitted on this connection`, { ref: msg.ref });
-    this.removeDevice(msg.deviceId, conn.serverId);
-    conn.admitted.delete(msg.deviceId);
-    conn.ws.send(JSON.stringify({ type: 'left', ref: msg.ref, deviceId: msg.deviceId }));
   }
 }
 
