@@ -92,6 +92,10 @@ export class LpSession {
     this.model.options.set({ output_flag: false, ...(lp.options ?? {}) });
   }
 
+  setOptions(options: Record<string, number | string | boolean>): void {
+    this.model.options.set(options);
+  }
+
   addRows(rows: readonly LinearRow[]): void {
     if (rows.length === 0) return;
     this.model.addRows({
