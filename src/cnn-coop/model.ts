@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputError, fromZodError } from '../core/errors.ts';
+import { InputError, parseOrThrow } from '../core/errors.ts';
 
 /**
  * cnn-coop scenario and result documents (formats.md is the public contract). The zod schemas
@@ -73,9 +73,7 @@ export type Device = z.infer<typeof deviceSchema>;
 export type Scenario = z.infer<typeof scenarioSchema>;
 
 export function parseScenario(raw: unknown): Scenario {
-  const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw fromZodError(parsed.error, 'scenario');
-  const s = parsed.data;
+  const s = parseOrThrow(scenarioSchema, raw, 'scenario');
   // Cross-field rules zod cannot express on its own.
   for (const [name, p] of Object.entries(s.cnnProfiles)) {
     if (p.reduction.length !== p.gigacyclesPerMbit.length) {
@@ -144,7 +142,5 @@ export type TaskResult = z.infer<typeof taskResultSchema>;
 export type Result = z.infer<typeof resultSchema>;
 
 export function parseResult(raw: unknown): Result {
-  const parsed = resultSchema.safeParse(raw);
-  if (!parsed.success) throw fromZodError(parsed.error, 'result');
-  return parsed.data;
+  return parseOrThrow(resultSchema, raw, 'result');
 }

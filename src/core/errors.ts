@@ -1,4 +1,4 @@
-import type { ZodError } from 'zod';
+import type { ZodError, ZodType } from 'zod';
 
 /**
  * Bad user input: a malformed file, an unknown or out-of-range field. The CLI prints the message
@@ -23,4 +23,11 @@ export function fromZodError(err: ZodError, context: string): InputError {
 
 function formatPath(path: (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** Validates `raw` against a schema; the first problem becomes an InputError naming its field. */
+export function parseOrThrow<T extends ZodType>(schema: T, raw: unknown, context: string): ReturnType<T['parse']> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw fromZodError(parsed.error, context);
+  return parsed.data as ReturnType<T['parse']>;
 }

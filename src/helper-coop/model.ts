@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fromZodError } from '../core/errors.ts';
+import { parseOrThrow } from '../core/errors.ts';
 import type { ResultEnvelope } from '../core/system.ts';
 
 /**
@@ -77,9 +77,7 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type HelperSpec = Scenario['helpers'][number];
 
 export function parseScenario(raw: unknown): Scenario {
-  const r = scenarioSchema.safeParse(raw);
-  if (!r.success) throw fromZodError(r.error, 'scenario');
-  return r.data;
+  return parseOrThrow(scenarioSchema, raw, 'scenario');
 }
 
 const helperResultSchema = z.object({
@@ -134,8 +132,6 @@ export type Duals = z.infer<typeof dualsSchema>;
 export type Result = z.infer<typeof resultSchema> & ResultEnvelope;
 
 export function parseResult(raw: unknown): Result {
-  const r = resultSchema.safeParse(raw);
-  if (!r.success) throw fromZodError(r.error, 'result');
-  return r.data as Result;
+  return parseOrThrow(resultSchema, raw, 'result') as Result;
 }
 
