@@ -33,10 +33,12 @@ export function buildResult(s: Scenario, pre: Precomputed, algorithm: string, pl
   const beta = new Array<number>(M).fill(0);
   const lambda = new Array<number>(M).fill(0);
   let allocationSweeps = 0;
+  const place = placement.map((p) => ({ ...p }));
+  const sentLocal: string[] = [];
   s.servers.forEach((_, n) => {
-    const members = placement.flatMap((p, m) => (p.server === n ? [m] : []));
+    const members = place.flatMap((p, m) => (p.server === n ? [m] : []));
     if (members.length === 0) return;
-    const tasks = members.map((m) => allocTask(s, pre, m, n, placement[m].split!));
+    const tasks = members.map((m) => allocTask(s, pre, m, n, place[m].split!));
     const need = (r: 'txS' | 'computeS' | 'backhaulS') => tasks.map((t) => (t[r] > 0 ? 1 : 0));
     const setShares = (a: number[], b: number[], l: number[]) => members.forEach((m, i) => { alpha[m] = a[i]; beta[m] = b[i]; lambda[m] = l[i]; });
     const normalise = (xs: number[], used: number[]) => {
@@ -48,9 +50,26 @@ export function buildResult(s: Scenario, pre: Precomputed, algorithm: string, pl
     switch (policy.kind) {
       case 'optimal': {
         // Algorithm 3 of the paper: a lone task takes the whole server; (30) otherwise.
-        const a = allocate(tasks);
-        allocationSweeps += a.sweeps;
-        setShares(a.alpha, a.beta, a.lambda);
+        // Where (30) must give up a task's deadline, that task can be left a vanishing share of a
+        // resource the others need to stay on time; if it would finish sooner on its own device
+        // it goes back there (not in the paper). This only lowers the total: the task gets
+        // faster and the others keep a feasible point of a smaller problem.
+        let kept = members.map((_, i) => i);
+        for (;;) {
+          const a = allocate(kept.map((i) => tasks[i]));
+          allocationSweeps += a.sweeps;
+          const back = a.violators.filter((j) => a.latencyS[j] > pre.localS[members[kept[j]]]);
+          if (back.length === 0) {
+            members.forEach((m) => { alpha[m] = 0; beta[m] = 0; lambda[m] = 0; });
+            kept.forEach((i, j) => { alpha[members[i]] = a.alpha[j]; beta[members[i]] = a.beta[j]; lambda[members[i]] = a.lambda[j]; });
+            break;
+          }
+          for (const j of back) {
+            place[members[kept[j]]] = { server: -1 };
+            sentLocal.push(s.devices[members[kept[j]]].id);
+          }
+          kept = kept.filter((_, j) => !back.includes(j));
+        }
         break;
       }
       case 'equal':
@@ -68,7 +87,7 @@ export function buildResult(s: Scenario, pre: Precomputed, algorithm: string, pl
   });
 
   const tasks: TaskResult[] = s.devices.map((d, m) => {
-    const p = placement[m];
+    const p = place[m];
     if (p.server < 0) {
       const latencyS = pre.localS[m];
       const meets = latencyS <= d.deadlineS;
@@ -98,6 +117,6 @@ export function buildResult(s: Scenario, pre: Precomputed, algorithm: string, pl
     lowerBound: extra.lowerBound ?? null,
     tasks,
     ...(infeasibleTasks.length > 0 ? { infeasibleTasks } : {}),
-    info: { ...(extra.info ?? {}), ...(policy.kind === 'optimal' ? { allocationSweeps } : {}) },
+    info: { ...(extra.info ?? {}), ...(policy.kind === 'optimal' ? { allocationSweeps } : {}), ...(sentLocal.length > 0 ? { sentLocalAfterAllocation: sentLocal } : {}) },
   };
 }
