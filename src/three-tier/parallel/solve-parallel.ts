@@ -12,7 +12,30 @@ import solveChunk, { type GroupChunkJob } from './worker.ts';
  * same numbers as the in-thread `admm`: the two results are identical (a test checks it).
  * One worker runs in this thread. Workers load TypeScript through tsx.
  */
-export async function solveParallel(scenario: Scenario, opts: { workers: number; options?: Partial<AdmmOptions> }): Promise<Result> {
+const warmPools = new Map<number, Piscina>();
+
+function newPool(workers: number): Piscina {
+  return new Piscina({
+    filename: new URL('./worker.ts', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    execArgv: ['--import', 'tsx'],
+  });
+}
+
+/** Ends the pools kept by `keepPool: true` calls (a process with live workers does not exit). */
+export async function closeWarmPools(): Promise<void> {
+  const pools = [...warmPools.values()];
+  warmPools.clear();
+  await Promise.all(pools.map((p) => p.destroy()));
+}
+
+/**
+ * `keepPool: true` keeps the workers (and their compiled, JIT-warmed code) for the next call
+ * with the same worker count; each worker otherwise loads the TypeScript sources through tsx and
+ * starts with cold code, which costs seconds of CPU (see the bench).
+ */
+export async function solveParallel(scenario: Scenario, opts: { workers: number; options?: Partial<AdmmOptions>; keepPool?: boolean }): Promise<Result> {
   const options = { ...defaultAdmmOptions, ...(opts.options ?? {}) };
   const groups = compile(scenario);
   const P = paramsOf(scenario);
@@ -21,17 +44,13 @@ export async function solveParallel(scenario: Scenario, opts: { workers: number;
   if (opts.workers <= 1 || chunks.length < 2) {
     outputs = chunks.flatMap((c) => solveChunk({ scenario: c, options }));
   } else {
-    const pool = new Piscina({
-      filename: new URL('./worker.ts', import.meta.url).href,
-      minThreads: opts.workers,
-      maxThreads: opts.workers,
-      execArgv: ['--import', 'tsx'],
-    });
+    const pool = opts.keepPool ? warmPools.get(opts.workers) ?? newPool(opts.workers) : newPool(opts.workers);
+    if (opts.keepPool) warmPools.set(opts.workers, pool);
     try {
       const parts = await Promise.all(chunks.map((c) => pool.run({ scenario: c, options } satisfies GroupChunkJob) as Promise<GroupAdmmOutput[]>));
       outputs = parts.flat();
     } finally {
-      await pool.destroy();
+      if (!opts.keepPool) await pool.destroy();
     }
   }
   return assembleAdmm(scenario, groups, P, outputs, options);
