@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fromZodError, type InputError } from '../core/errors.ts';
 import { cnnProfileSchema } from '../cnn-coop/model.ts';
+import type { PlanHeader } from './scenario.ts';
 
 /**
  * The control plane's wire format (the cnn-coop paper's Section III.C): devices (DTME) report to
@@ -96,14 +97,8 @@ export interface DeviceDecision {
 }
 
 /** What the controller pushes to one agent. */
-export interface PlanMessage {
+export interface PlanMessage extends PlanHeader {
   type: 'plan';
-  planId: number;
-  createdAt: number;
-  algorithm: string;
-  status: string;
-  verified: boolean;
-  totalLatencyS: number;
   serverId: string;
   /** The tasks this server runs (its LTME enforces these shares). */
   tasks: DeviceDecision[];

@@ -1,3 +1,4 @@
+import type { HelperPlan } from './result.ts';
 import {
   type HelperPoint, type Instance, helperEntryPrice, localBitsAtPrice, localCapBits, localEnergyJ, solveHelperEta,
 } from './physics.ts';
@@ -19,14 +20,7 @@ export interface MarginalOptions {
   fixedMaxCpu: boolean;
 }
 
-export interface HelperOperation {
-  bits: number;
-  offloadTimeS: number;
-  computeTimeS: number;
-  downloadTimeS: number;
-  txPowerW: number;
-  helperTxPowerW: number;
-  cpuHz: number;
+export interface HelperOperation extends HelperPlan {
   /** Multipliers (SI units): λ_k, μ_k, θ_k, η_k. */
   lambda: number;
   mu: number;
