@@ -12,7 +12,7 @@ export function registerThreeTierCommands(program: Command): void {
   program.command('three-tier-solve').description('solve a three-tier scenario with the parallel ADMM on a worker pool (same result as --algorithm admm)')
     .argument('<scenario>', 'scenario file')
     .option('--workers <n>', 'worker threads', '2')
-    .option('--bound', 'also compute the Lagrangian lower bound and report it as lowerBound')
+    .option('--bound', 'also compute the certified lower bound (convex relaxation, Frank-Wolfe) and report it as lowerBound')
     .option('--json', 'print exactly one JSON result document on stdout')
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .action(async (path: string, flags: { workers: string; bound?: boolean; json?: boolean; out?: string }) => {
