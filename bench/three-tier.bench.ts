@@ -1,5 +1,5 @@
 /**
- * three-tier at scale: ADMM time and gap to the Lagrangian lower bound for 100, 10,000 and
+ * three-tier at scale: ADMM time and gap to the certified lower bound for 100, 10,000 and
  * 100,000 tasks (1, 100 and 1,000 SBSs; 1, 10 and 100 groups), with 1 worker (this thread, the
  * same numbers as the registered `admm`) and 2 piscina workers side by side: a warm pool kept
  * across calls, and a new pool per call (its time includes starting the workers, loading the
