@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envelopeShape } from '../core/result-envelope.ts';
 import { InputError, parseOrThrow } from '../core/errors.ts';
 
 /**
@@ -124,13 +125,9 @@ export const taskResultSchema = z.object({
 }).strict();
 
 export const resultSchema = z.object({
-  system: z.literal('cnn-coop'),
-  algorithm: z.string(),
-  status: z.enum(['optimal', 'feasible', 'infeasible']),
+  ...envelopeShape('cnn-coop'),
   totalLatencyS: z.number(),
   deviceEnergyJ: z.number(),
-  solveMs: z.number(),
-  lowerBound: z.number().nullable(),
   tasks: z.array(taskResultSchema),
   /** Devices that cannot meet their deadline or rate in this plan. */
   infeasibleTasks: z.array(z.string()).optional(),

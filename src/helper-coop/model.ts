@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envelopeShape } from '../core/result-envelope.ts';
 import { parseOrThrow } from '../core/errors.ts';
 import type { ResultEnvelope } from '../core/system.ts';
 
@@ -107,11 +108,7 @@ const dualsSchema = z.object({
 }).strict();
 
 export const resultSchema = z.object({
-  system: z.literal('helper-coop'),
-  algorithm: z.string(),
-  status: z.enum(['optimal', 'feasible', 'infeasible']),
-  solveMs: z.number(),
-  lowerBound: z.number().nullable(),
+  ...envelopeShape('helper-coop'),
   /** Total energy: user computing + user transmit + helpers computing + helpers transmit; null if infeasible. */
   energyJ: z.number().nullable(),
   localBits: nonNegative('localBits'),

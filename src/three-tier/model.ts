@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { InputError, fromZodError } from '../core/errors.ts';
+import { envelopeShape } from '../core/result-envelope.ts';
+import { InputError, parseOrThrow } from '../core/errors.ts';
 
 /**
  * Three-tier task allocation (Zhong et al., specs/three-tier.md): groups of one macro base
@@ -141,11 +142,7 @@ export const traceSchema = z.object({
 }).strict();
 
 export const resultSchema = z.object({
-  system: z.literal('three-tier'),
-  algorithm: z.string(),
-  status: z.enum(['optimal', 'feasible', 'infeasible']),
-  solveMs: nonNegative,
-  lowerBound: z.number().nullable(),
+  ...envelopeShape('three-tier'),
   utility: z.number(),
   totalDelayS: nonNegative,
   totalEnergyJ: nonNegative,
@@ -160,9 +157,7 @@ export type TraceEntry = z.output<typeof traceSchema>;
 export type Result = z.output<typeof resultSchema>;
 
 export function parseScenario(raw: unknown): Scenario {
-  const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw fromZodError(parsed.error, 'scenario');
-  const s = parsed.data;
+  const s = parseOrThrow(scenarioSchema, raw, 'scenario');
   const groupIds = new Set<string>();
   const stationIds = new Set<string>(['local', 'mbs']);
   s.groups.forEach((g, gi) => {
@@ -194,7 +189,5 @@ export function parseScenario(raw: unknown): Scenario {
 }
 
 export function parseResult(raw: unknown): Result {
-  const parsed = resultSchema.safeParse(raw);
-  if (!parsed.success) throw fromZodError(parsed.error, 'result');
-  return parsed.data;
+  return parseOrThrow(resultSchema, raw, 'result');
 }
