@@ -22,3 +22,6 @@ export const channelGain = (dM: number, model: PathLossModel): number => dbToLin
 
 /** Shannon rate in Mbit/s for a bandwidth in MHz: B·log2(1 + SNR). */
 export const shannonRateMbps = (bandwidthMHz: number, snr: number): number => bandwidthMHz * Math.log2(1 + snr);
+
+/** The same in bit/s for a bandwidth in Hz. */
+export const shannonRateBps = (bandwidthHz: number, snr: number): number => bandwidthHz * Math.log2(1 + snr);

@@ -1,3 +1,4 @@
+import { shannonRateBps } from '../core/channel.ts';
 import type { Scenario } from './model.ts';
 
 /**
@@ -73,7 +74,7 @@ export function localBitsAtPrice(inst: Instance, nuJPerBit: number): number {
 
 /** Shannon rate B·log2(1 + P/N), bit/s. */
 export const rateBps = (bandwidthHz: number, powerW: number, noiseToGainW: number): number =>
-  bandwidthHz * Math.log2(1 + powerW / noiseToGainW);
+  shannonRateBps(bandwidthHz, powerW / noiseToGainW);
 
 /** Minimum energy to send `bits` in `timeS` over a link with N = σ²/h: τN(2^{b/(Bτ)} − 1). */
 export function minTxEnergyJ(bits: number, timeS: number, bandwidthHz: number, noiseToGainW: number): number {

@@ -1,4 +1,5 @@
-import { GIGA, MEGA } from '../core/units.ts';
+import { GIGA, MEGA, dbToLinear, dbmToW } from '../core/units.ts';
+import { shannonRateBps } from '../core/channel.ts';
 import type { Scenario } from './model.ts';
 
 /**
@@ -67,10 +68,10 @@ export const paramsOf = (s: Scenario): Params => ({
 
 export function channelGain(s: Scenario, dx: number, dy: number): number {
   const d = Math.max(Math.hypot(dx, dy), s.channel.minDistanceM);
-  return 10 ** (-s.channel.referenceLossDb / 10) * d ** -s.channel.pathLossExponent;
+  return dbToLinear(-s.channel.referenceLossDb) * d ** -s.channel.pathLossExponent;
 }
 
-export const noiseW = (s: Scenario, bandwidthHz: number): number => 10 ** ((s.channel.noiseDbmPerHz - 30) / 10) * bandwidthHz;
+export const noiseW = (s: Scenario, bandwidthHz: number): number => dbmToW(s.channel.noiseDbmPerHz) * bandwidthHz;
 
 export function compile(s: Scenario): CompiledGroup[] {
   const byGroup = new Map<string, number[]>();
@@ -93,7 +94,7 @@ export function compile(s: Scenario): CompiledGroup[] {
       const cycles = t.dataBits * t.cyclesPerBit;
       localT[j] = cycles / fL[j];
       localE[j] = cycles * s.energy.kappa * fL[j] * fL[j];
-      const rate = mbsB * Math.log2(1 + (t.txPowerW * channelGain(s, t.x - g.mbs.x, t.y - g.mbs.y)) / mbsNoise);
+      const rate = shannonRateBps(mbsB, (t.txPowerW * channelGain(s, t.x - g.mbs.x, t.y - g.mbs.y)) / mbsNoise);
       mbsUpS[j] = t.dataBits / rate;
       mbsT[j] = mbsUpS[j] + cycles / mbsHz;
       mbsE[j] = (t.txPowerW * t.dataBits) / rate + cycles * s.energy.mbsJPerCycle;
@@ -122,7 +123,7 @@ export function compile(s: Scenario): CompiledGroup[] {
 
 /** Eq. (10)'s uplink rate to SBS i given the interference power at that SBS. */
 export const sbsRate = (g: CompiledGroup, j: number, i: number, interferenceW: number): number =>
-  g.sbsBandwidthHz[i] * Math.log2(1 + (g.txPowerW[j] * g.gain[j * g.S + i]) / (g.sbsNoiseW[i] + interferenceW));
+  shannonRateBps(g.sbsBandwidthHz[i], (g.txPowerW[j] * g.gain[j * g.S + i]) / (g.sbsNoiseW[i] + interferenceW));
 
 /** Eqs. (3)-(4): delay of one path element at a load in bits. */
 export const elementDelay = (g: CompiledGroup, e: number, loadBits: number): number =>

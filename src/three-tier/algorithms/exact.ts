@@ -1,3 +1,4 @@
+import { shannonRateBps } from '../../core/channel.ts';
 import type { Algorithm } from '../../core/system.ts';
 import { type LinearRow, solveLinear } from '../../core/lp.ts';
 import type { Result, Scenario } from '../model.ts';
@@ -85,7 +86,7 @@ export function exactGroup(g: CompiledGroup, P: Params, opt: ExactOptions = defa
     for (let mask = 0; mask < 1 << others.length; mask++) {
       let interference = 0;
       others.forEach((k, bit) => { if (mask & (1 << bit)) interference += g.txPowerW[k] * g.gain[k * S + i]; });
-      const rate = g.sbsBandwidthHz[i] * Math.log2(1 + (g.txPowerW[j] * g.gain[j * S + i]) / (g.sbsNoiseW[i] + interference));
+      const rate = shannonRateBps(g.sbsBandwidthHz[i], (g.txPowerW[j] * g.gain[j * S + i]) / (g.sbsNoiseW[i] + interference));
       const d = col(0, 1, 0, true);
       deltas.push([d, 1]);
       others.forEach((k, bit) => {

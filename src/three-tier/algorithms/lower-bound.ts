@@ -1,3 +1,4 @@
+import { shannonRateBps } from '../../core/channel.ts';
 import type { Scenario } from '../model.ts';
 import { type CompiledGroup, type Params, compile, paramsOf } from '../physics.ts';
 
@@ -30,7 +31,7 @@ export function lowerBoundGroup(g: CompiledGroup, P: Params, rounds = 200): numb
     const c = g.bits[j], u = g.cyclesPerBit[j];
     for (let i = 0; i < S; i++) {
       const q = j * S + i;
-      const rate = g.sbsBandwidthHz[i] * Math.log2(1 + (g.txPowerW[j] * g.gain[q]) / g.sbsNoiseW[i]);
+      const rate = shannonRateBps(g.sbsBandwidthHz[i], (g.txPowerW[j] * g.gain[q]) / g.sbsNoiseW[i]);
       const up = c / rate;
       let ownPath = 0;
       for (const e of g.sbsPath[i]) ownPath += g.elemIsLink[e] ? c / g.elemCapacityBps[e] : g.elemO2[e] * c;
