@@ -1,3 +1,4 @@
+import { textTable } from '../src/core/table.ts';
 import { median, quantile } from '../src/core/stats.ts';
 
 /** Times `fn` `runs` times after `warmup` calls; milliseconds. */
@@ -17,8 +18,5 @@ export function printTable(rows: Record<string, string | number>[]): void {
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]);
   const fmt = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v);
-  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => fmt(r[c] ?? '').length)));
-  console.log(cols.map((c, i) => c.padEnd(width[i])).join('  '));
-  console.log(width.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(cols.map((c, i) => fmt(r[c] ?? '').padEnd(width[i])).join('  '));
+  console.log(textTable(cols, rows.map((r) => cols.map((c) => fmt(r[c] ?? ''))), { rule: true }));
 }

@@ -1,3 +1,4 @@
+import { textTable } from '../core/table.ts';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { readDocument, toJson } from '../core/io.ts';
@@ -12,13 +13,7 @@ import { PRECISIONS, SERVER_CLASSES, type Precision } from '../cnn-coop/profiles
 import type { CnnProfile } from '../cnn-coop/model.ts';
 import { studyDefaultScenarios, studyScenario, type SplitStudy } from '../cnn-coop/profiles/study.ts';
 
-/** Right-aligns numeric columns, left-aligns the others. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[\d.e+-]+$/.test(r[i])));
-  const line = (cells: string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
-}
+const table = (header: string[], rows: string[][]): string => `${textTable(header, rows)}\n`;
 
 const num = (x: number, digits = 4) => Number(x.toPrecision(digits)).toString();
 const shape = (s: { channels: number; height: number; width: number }) => (s.height === 1 && s.width === 1 ? `${s.channels}` : `${s.channels}x${s.height}x${s.width}`);

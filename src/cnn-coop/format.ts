@@ -1,3 +1,4 @@
+import { textTable } from '../core/table.ts';
 import type { Result, Scenario } from './model.ts';
 
 const f = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
@@ -9,8 +10,6 @@ export function formatResult(s: Scenario, r: Result): string {
   const rows = r.tasks.map((t) => [t.device, t.place, t.place === 'local' ? '-' : String(t.layers), t.finishAt,
     f(100 * t.bandwidthShare, 1), f(100 * t.cpuShare, 1), f(100 * t.backhaulShare, 1), f(t.latencyS), f(deadline.get(t.device) ?? NaN, 3), f(t.energyJ, 4),
     t.meetsDeadline ? 'yes' : `NO (${t.violation ?? 'violated'})`]);
-  const width = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 4 && i <= 9 ? c.padStart(width[i]) : c.padEnd(width[i]))).join('  ').trimEnd();
   const perServer = s.servers.map((srv) => `${srv.id}: ${r.tasks.filter((t) => t.place === srv.id).length} tasks`).join(', ');
   const gap = r.lowerBound !== null && r.lowerBound > 0 ? `   lower bound ${f(r.lowerBound)} s (gap ${f((100 * (r.totalLatencyS - r.lowerBound)) / r.totalLatencyS, 2)} %)` : '';
   return [
@@ -18,8 +17,6 @@ export function formatResult(s: Scenario, r: Result): string {
     `${s.devices.length} devices, ${s.servers.length} servers (${perServer}, local: ${r.tasks.filter((t) => t.place === 'local').length})`,
     ...(r.infeasibleTasks?.length ? [`infeasible tasks: ${r.infeasibleTasks.join(', ')}`] : []),
     '',
-    line(header),
-    line(width.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
+    textTable(header, rows, { rule: true }),
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { textTable } from '../core/table.ts';
 import type { Result, Scenario } from './model.ts';
 
 const n = (x: number, digits = 4) => (x === 0 ? '0' : x.toPrecision(digits));
@@ -18,8 +19,7 @@ export function formatResult(s: Scenario, r: Result): string {
   if (used.length > 0) {
     const rows = [['helper', 'bits', 'offload s', 'compute s', 'download s', 'p (W)', 'q (W)', 'f (GHz)'],
       ...used.map((h) => [h.helper, n(h.offloadBits, 7), n(h.offloadTimeS), n(h.computeTimeS), n(h.downloadTimeS), n(h.txPowerW), n(h.helperTxPowerW), n(h.cpuGHz)])];
-    const w = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-    lines.push(...rows.map((row) => '  ' + row.map((v, c) => v.padEnd(w[c])).join('  ')));
+    lines.push(textTable(rows[0], rows.slice(1), { indent: '  ' }));
   }
   const idle = r.helpers.length - used.length;
   if (idle > 0) lines.push(`  ${idle} helper(s) idle`);
