@@ -1,3 +1,4 @@
+import { textTable } from '../core/table.ts';
 import type { SystemDefinition } from '../core/system.ts';
 import { type Result, type Scenario, parseResult, parseScenario } from './model.ts';
 import { generate, generateOptions } from './generate.ts';
@@ -18,11 +19,9 @@ function formatResult(_s: Scenario, r: Result): string {
   ];
   if (r.lowerBound !== null) lines.push(`lower bound ${r.lowerBound.toPrecision(6)}`);
   const shown = r.tasks.slice(0, 20);
-  lines.push('task      place       localBits   sbsBits     mbsBits     share    delayS      energyJ     deadline');
-  for (const t of shown) {
-    lines.push([t.task.padEnd(9), t.place.padEnd(11), ...[t.localBits, t.sbsBits, t.mbsBits].map((b) => b.toFixed(0).padStart(11)),
-      t.cpuShare.toFixed(4).padStart(8), t.delayS.toExponential(3).padStart(11), t.energyJ.toExponential(3).padStart(11), t.meetsDeadline ? '  ok' : '  MISSED'].join(' '));
-  }
+  lines.push(textTable(['task', 'place', 'localBits', 'sbsBits', 'mbsBits', 'share', 'delayS', 'energyJ', 'deadline'],
+    shown.map((t) => [t.task, t.place, ...[t.localBits, t.sbsBits, t.mbsBits].map((b) => b.toFixed(0)),
+      t.cpuShare.toFixed(4), t.delayS.toExponential(3), t.energyJ.toExponential(3), t.meetsDeadline ? 'ok' : 'MISSED'])));
   if (r.tasks.length > shown.length) lines.push(`... ${r.tasks.length - shown.length} more tasks (use --json for all)`);
   return lines.join('\n');
 }
