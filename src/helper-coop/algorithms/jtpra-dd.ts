@@ -5,8 +5,8 @@ import { evaluateDual, type DualVector } from '../dual.ts';
 import { respond, offloadEnergy } from '../marginal.ts';
 import { maxDataBits } from '../feasibility.ts';
 import { ellipsoidMaximise } from '../ellipsoid.ts';
-import { infeasibleResult, planResult } from '../result.ts';
-import { initialRadius, recoverPrimal } from './jtpra-dual.ts';
+import { infeasibleResult } from '../result.ts';
+import { dualMethodResult, initialRadius, recoverPrimal } from './jtpra-dual.ts';
 
 /**
  * JTPRA by dual decomposition: the dual function g(λ, μ, ω, ν, θ) of eq. (28) separates into
@@ -52,25 +52,7 @@ export function solveJtpraDd(s: Scenario): Result {
     if (retry.value > out.value) out = retry;
   }
   const z = multipliers(out.z[0] * PER_MBIT, out.z[1]).z;
-  const rec = recoverPrimal(inst, z);
-  if (!rec) {
-    return infeasibleResult('jtpra-dd', [`the recovery LP (30) has no solution at the dual point found (g = ${out.value} J); `
-      + 'this happens very near L_max where the fixed powers leave no slack; the instance may still be feasible (use jtpra)']);
-  }
-  const ev = evaluateDual(inst, z);
-  const result = planResult(s, 'jtpra-dd', {
-    status: 'feasible',
-    lowerBound: out.value,
-    localBits: rec.localBits,
-    helpers: rec.helpers,
-    iterations,
-    duals: {
-      nuJPerBit: z.nu, omega: z.omega, lambdaJPerBit: Array.from(z.lambda), muJPerBit: Array.from(z.mu), theta: Array.from(z.theta),
-      etaW: ev.helpers.map((h) => -Math.min(h.a, h.b, h.c, 0)),
-    },
-  });
-  if (result.energyJ !== null && result.energyJ - out.value <= 1e-6 * result.energyJ) result.status = 'optimal';
-  return result;
+  return dualMethodResult(s, inst, 'jtpra-dd', z, recoverPrimal(inst, z), out.value, iterations);
 }
 
 export const jtpraDd: Algorithm<Scenario, Result> = {

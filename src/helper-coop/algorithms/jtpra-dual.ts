@@ -138,8 +138,7 @@ export function solveJtpraDual(s: Scenario, opts: Partial<EllipsoidOptions> = {}
   const n = 3 * inst.helpers.length + 2;
   // near L_max the budget price ω* grows without bound and can leave the initial ball, where the
   // ellipsoid cannot reach it: a run that ends without closing its proved gap retries with a 10×
-  // ball. (Very near L_max the recovery LP can also fail with z* found exactly, as specs §6.5
-  // warns: the fixed powers then leave no slack; that is reported, never patched silently.)
+  // ball.
   let out = maximiseDual(inst, { relTol: opts.relTol ?? 1e-13, maxIterations: opts.maxIterations ?? 400 * n * n + 10000 });
   let rec = recoverPrimal(inst, out.z);
   let iterations = out.iterations;
@@ -149,25 +148,34 @@ export function solveJtpraDual(s: Scenario, opts: Partial<EllipsoidOptions> = {}
     const r2 = recoverPrimal(inst, retry.z);
     if (r2 && (!rec || retry.value > out.value)) { out = retry; rec = r2; }
   }
+  return dualMethodResult(s, inst, 'jtpra-dual', out.z, rec, out.value, iterations);
+}
+
+/**
+ * The result of a dual method (jtpra-dual, jtpra-dd) from its dual point z, the primal recovered
+ * there and the best dual value g (a proved lower bound); optimal when the gap closes to 1e-6.
+ */
+export function dualMethodResult(s: Scenario, inst: Instance, name: string, z: DualVector, rec: Recovery | null, g: number, iterations: number): Result {
   if (!rec) {
-    return infeasibleResult('jtpra-dual', [`the recovery LP (30) has no solution at the dual point found (g = ${out.value} J); `
+    // Very near L_max the recovery LP can fail with z* found exactly, as specs §6.5 warns: the
+    // fixed powers then leave no slack; that is reported, never patched silently.
+    return infeasibleResult(name, [`the recovery LP (30) has no solution at the dual point found (g = ${g} J); `
       + 'this happens very near L_max where the fixed powers leave no slack; the instance may still be feasible (use jtpra)']);
   }
-  const result = planResult(s, 'jtpra-dual', {
+  const result = planResult(s, name, {
     status: 'feasible',
-    lowerBound: out.value,
+    lowerBound: g,
     localBits: rec.localBits,
     helpers: rec.helpers,
     iterations,
     duals: {
-      nuJPerBit: out.z.nu, omega: out.z.omega, lambdaJPerBit: Array.from(out.z.lambda), muJPerBit: Array.from(out.z.mu),
-      theta: Array.from(out.z.theta),
+      nuJPerBit: z.nu, omega: z.omega, lambdaJPerBit: Array.from(z.lambda), muJPerBit: Array.from(z.mu), theta: Array.from(z.theta),
       // η_k = −min{A*, B*, C*}: the price of helper k's time at z (specs §6.3)
-      etaW: evaluateDual(inst, out.z).helpers.map((h) => -Math.min(h.a, h.b, h.c, 0)),
+      etaW: evaluateDual(inst, z).helpers.map((h) => -Math.min(h.a, h.b, h.c, 0)),
     },
   });
   // the dual value proves the gap; call it optimal when it closes to solver precision
-  if (result.energyJ !== null && result.energyJ - out.value <= 1e-6 * result.energyJ) result.status = 'optimal';
+  if (result.energyJ !== null && result.energyJ - g <= 1e-6 * result.energyJ) result.status = 'optimal';
   return result;
 }
 
