@@ -2,8 +2,8 @@ import type { ClaimCheck, FigureDefinition, FigurePoint, FigureSummary } from '.
 import type { Result, Scenario } from './model.ts';
 import { generateScenario, type CnnCoopOptions } from './generate.ts';
 import { precompute } from './physics.ts';
-import { buildResult, type Placement } from './plan.ts';
-import { runPaStages, paLoadLimit, mecOnly, mccOnly } from './algorithms/pa.ts';
+import { buildResult } from './plan.ts';
+import { runPaStages, placementOf, rltShares, paLoadLimit, mecOnly, mccOnly } from './algorithms/pa.ts';
 import { mdo } from './algorithms/mdo.ts';
 import { ihra } from './algorithms/ihra.ts';
 import { eejs } from './algorithms/eejs.ts';
@@ -43,13 +43,11 @@ const ADDED = ['best', 'lower bound'];
  */
 export function paFamily(s: Scenario): { pa: Result; rlt0: Result; ara: Result } {
   const pre = precompute(s);
-  const { splits, relaxation, assignment } = runPaStages(s, pre, { name: 'pa' });
-  const placement: Placement[] = assignment.map((n, m) => (n < 0 ? { server: -1 } : { server: n, split: splits[m][n] }));
-  const eps = 1e-3; // as in pa.ts: α = 1/ι - ε
-  const read = (v: number[][]) => assignment.map((n, m) => (n < 0 ? 0 : 1 / v[m][n] - eps));
+  const stages = runPaStages(s, pre, { name: 'pa' });
+  const placement = placementOf(stages);
   return {
     pa: buildResult(s, pre, 'pa', placement, { kind: 'optimal' }),
-    rlt0: buildResult(s, pre, 'rlt-0', placement, { kind: 'given', alpha: read(relaxation.iota), beta: read(relaxation.nu), lambda: read(relaxation.oslash) }),
+    rlt0: buildResult(s, pre, 'rlt-0', placement, rltShares(stages)),
     ara: buildResult(s, pre, 'ara', placement, { kind: 'equal' }),
   };
 }

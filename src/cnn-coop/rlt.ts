@@ -43,10 +43,13 @@ export interface RltSolution {
   cuts: number;
 }
 
+/** ε_b = ε_c = ε_f by default (spec §3). */
+export const RLT_EPS = 1e-3;
+
 const VARS = 7; // x, ι, ν, ø, and the epigraph variables t ≥ 1/ι, 1/ν, 1/ø
 
 export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts: RltOptions = {}): RltSolution {
-  const eps = [opts.epsB ?? 1e-3, opts.epsC ?? 1e-3, opts.epsF ?? 1e-3];
+  const eps = [opts.epsB ?? RLT_EPS, opts.epsC ?? RLT_EPS, opts.epsF ?? RLT_EPS];
   const A = eps.map((e) => 1 / (1 + e));
   const B = eps.map((e) => 1 / e);
   const tol = opts.tol ?? 1e-8;

@@ -2,7 +2,7 @@ import type { Algorithm } from '../../core/system.ts';
 import type { Result, Scenario } from '../model.ts';
 import { precompute, allSplits, type Split, type Precomputed } from '../physics.ts';
 import { layerSearch } from '../layer-search.ts';
-import { roundRule28, solveRlt, type RltSolution } from '../rlt.ts';
+import { RLT_EPS, roundRule28, solveRlt, type RltSolution } from '../rlt.ts';
 import { buildResult, type Placement, type SharePolicy } from '../plan.ts';
 
 /**
@@ -54,21 +54,25 @@ function enforceLoadLimits(s: Scenario, x: number[][], assignment: number[]): vo
   });
 }
 
+/** Each task to its rounded server with its stage-1 split, or local. */
+export const placementOf = ({ splits, assignment }: PaStages): Placement[] =>
+  assignment.map((n, m) => (n < 0 ? { server: -1 } : { server: n, split: splits[m][n] }));
+
+/** RLT-0's shares, read off the relaxation: α = 1/ι - ε (likewise β, λ), renormalised by buildResult. */
+export function rltShares({ relaxation, assignment }: PaStages): SharePolicy {
+  const read = (v: number[][]) => assignment.map((n, m) => (n < 0 ? 0 : 1 / v[m][n] - RLT_EPS));
+  return { kind: 'given', alpha: read(relaxation.iota), beta: read(relaxation.nu), lambda: read(relaxation.oslash) };
+}
+
 export function solvePaVariant(s: Scenario, variant: PaVariant): Result {
   const pre = precompute(s);
-  const { splits, relaxation, assignment } = runPaStages(s, pre, variant);
-  const placement: Placement[] = assignment.map((n, m) => (n < 0 ? { server: -1 } : { server: n, split: splits[m][n] }));
-  const eps = 1e-3;
+  const stages = runPaStages(s, pre, variant);
+  const { relaxation } = stages;
   const policy: SharePolicy =
     variant.shares === 'equal' ? { kind: 'equal' }
-    : variant.shares === 'rlt' ? {
-      kind: 'given',
-      alpha: assignment.map((n, m) => (n < 0 ? 0 : 1 / relaxation.iota[m][n] - eps)),
-      beta: assignment.map((n, m) => (n < 0 ? 0 : 1 / relaxation.nu[m][n] - eps)),
-      lambda: assignment.map((n, m) => (n < 0 ? 0 : 1 / relaxation.oslash[m][n] - eps)),
-    }
+    : variant.shares === 'rlt' ? rltShares(stages)
     : { kind: 'optimal' };
-  return buildResult(s, pre, variant.name, placement, policy, {
+  return buildResult(s, pre, variant.name, placementOf(stages), policy, {
     info: { relaxationObjectiveS: relaxation.objective, rltRounds: relaxation.rounds, rltCuts: relaxation.cuts,
       relaxationDeadlineSlackS: relaxation.deadlineSlackS.reduce((a, b) => a + b, 0),
       ...(variant.loadLimits ? { respectsLoadLimits: true } : {}) },
