@@ -14,12 +14,23 @@ export interface ResultEnvelope {
   lowerBound: number | null;
 }
 
+/**
+ * Options a caller may pass to any algorithm. An algorithm honours the ones it lists in
+ * `supports`; the CLI and the API refuse an option the chosen algorithm does not support.
+ */
+export interface SolveOptions {
+  /** Stop improving after this wall time and return the best plan found so far. */
+  timeBudgetMs?: number;
+}
+
 export interface Algorithm<S, R extends ResultEnvelope> {
   name: string;
   /** One line for `mec algorithms`. */
   description: string;
-  /** Pure: the same scenario gives the same result (solveMs aside). */
-  solve(scenario: S): R;
+  /** Pure: the same scenario and options give the same result (solveMs, and a time budget's cut-off, aside). */
+  solve(scenario: S, options?: SolveOptions): R;
+  /** The SolveOptions this algorithm honours. */
+  supports?: Partial<Record<keyof SolveOptions, true>>;
   /** Whether the CLI and conformance tests should limit it to small instances. */
   smallOnly?: { maxSize: number; sizeOf: (scenario: S) => number };
 }
@@ -128,9 +139,9 @@ export function findAlgorithm<S, R extends ResultEnvelope>(system: SystemDefinit
 }
 
 /** Runs an algorithm and stamps the measured wall time on the result. */
-export function runAlgorithm<S, R extends ResultEnvelope>(algorithm: Algorithm<S, R>, scenario: S): R {
+export function runAlgorithm<S, R extends ResultEnvelope>(algorithm: Algorithm<S, R>, scenario: S, options?: SolveOptions): R {
   const t0 = performance.now();
-  const result = algorithm.solve(scenario);
+  const result = algorithm.solve(scenario, options);
   result.solveMs = performance.now() - t0;
   return result;
 }
