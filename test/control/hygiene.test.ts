@@ -27,7 +27,7 @@ function rawPost(url: string, body: Buffer, headers: Record<string, string>): Pr
   });
 }
 
-describe('HTTP edge cases', () => {
+describe('HTTP edge cases', { timeout: 120000 }, () => {
   it('item 7: a bad percent-escape in a path is a 400 naming the problem, not a 500', async () => {
     const st = await startStack();
     try {
@@ -62,7 +62,7 @@ describe('HTTP edge cases', () => {
   });
 });
 
-describe('files, retention and limits', () => {
+describe('files, retention and limits', { timeout: 120000 }, () => {
   it('the database and its -wal and -shm files are created owner-only (0600)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mec-perm-'));
     const old = process.umask(0o022);
@@ -119,7 +119,7 @@ describe('files, retention and limits', () => {
   });
 });
 
-describe('operations', () => {
+describe('operations', { timeout: 120000 }, () => {
   it('/metrics serves Prometheus text (operator token): acks, plans, plan time, agents, devices', async () => {
     const st = await startStack();
     try {

@@ -10,7 +10,7 @@ import { SERVER, startStack } from './stack.ts';
 
 const wellFormedToken = (i: number) => `mec_device_${String(i).padStart(12, '0')}_${'A'.repeat(32)}`;
 
-describe('liveness', () => {
+describe('liveness', { timeout: 120000 }, () => {
   it('an agent that stops answering pings (a stopped process) is closed and planned around', async () => {
     const st = await startStack({ heartbeatMs: 100 });
     try {

@@ -10,7 +10,7 @@ import { SERVER, STATE, startStack } from './stack.ts';
 
 // Issue 10, items 1-6: one bad peer (device, agent, token) costs only itself.
 
-describe('one bad peer costs only itself', () => {
+describe('one bad peer costs only itself', { timeout: 120000 }, () => {
   it('item 1: clients with a made-up 300-character token are refused by the agent; its controller link stays up', async () => {
     const st = await startStack();
     try {

@@ -16,7 +16,7 @@ const result = (latencies: number[], meets = true): Result => ({
   tasks: latencies.map((l, i) => ({ device: `d${i}`, place: 'local', layers: 0, finishAt: 'device', bandwidthShare: 0, cpuShare: 0, backhaulShare: 0, latencyS: l, energyJ: 0, meetsDeadline: meets })),
 });
 
-describe('PlanPolicy', () => {
+describe('PlanPolicy', { timeout: 120000 }, () => {
   const input = { devices: 100, changed: 100, serversAdded: false, hasPrevious: true, now: 0 };
 
   it('auto: pa for a small fleet, the fleet-scale algorithm above the threshold, mdo where that is not installed', () => {
@@ -55,7 +55,7 @@ describe('PlanPolicy', () => {
   });
 });
 
-describe('planner deadline', () => {
+describe('planner deadline', { timeout: 120000 }, () => {
   it('a worker solve past its deadline is abandoned (missedDeadline), and the next plan runs on a fresh thread', async () => {
     const planner = workerPlanner('mdo');
     try {
