@@ -6,21 +6,25 @@ import { threeTier } from '../three-tier/system.ts';
 import { solveParallel } from '../three-tier/parallel/solve-parallel.ts';
 import { lowerBound } from '../three-tier/algorithms/lower-bound.ts';
 import { parseNumberFlag } from './parse.ts';
+import { addRedisOptions, redisOptions, reportingDistributedFailure, type RedisFlags } from './worker.ts';
 
 /** `mec three-tier-solve`: the three-tier ADMM on a worker pool (the registered `admm` runs in one thread). */
 export function registerThreeTierCommands(program: Command): void {
-  program.command('three-tier-solve').description('solve a three-tier scenario with the parallel ADMM on a worker pool (same result as --algorithm admm)')
+  addRedisOptions(program.command('three-tier-solve')).description('solve a three-tier scenario with the parallel ADMM on a worker pool (same result as --algorithm admm)')
     .argument('<scenario>', 'scenario file')
     .option('--workers <n>', 'worker threads', '2')
     .option('--bound', 'also compute the certified lower bound (convex relaxation, Frank-Wolfe) and report it as lowerBound')
     .option('--json', 'print exactly one JSON result document on stdout')
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
-    .action(async (path: string, flags: { workers: string; bound?: boolean; json?: boolean; out?: string }) => {
+    .action(async (path: string, flags: { workers: string; bound?: boolean; json?: boolean; out?: string } & RedisFlags) => {
       const workers = parseNumberFlag('workers', flags.workers, 'int');
       if (workers < 1) throw new InputError('must be at least 1', '--workers');
       const scenario = parseScenario(readDocument(path));
       const t0 = performance.now();
-      const result = await solveParallel(scenario, { workers });
+      const distributed = redisOptions(flags);
+      const result = distributed
+        ? await reportingDistributedFailure(async () => (await (await import('../distributed/three-tier.ts')).solveThreeTierDistributed(scenario, distributed)).result)
+        : await solveParallel(scenario, { workers });
       result.solveMs = performance.now() - t0;
       if (flags.bound) result.lowerBound = lowerBound(scenario);
       const report = threeTier.verify(scenario, result);
