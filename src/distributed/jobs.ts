@@ -2,6 +2,7 @@ import { sampleJob } from '../core/figure-worker.ts';
 import type { SampleJob } from '../core/pool.ts';
 import solveChunk, { type GroupChunkJob } from '../three-tier/parallel/worker.ts';
 import { decode, encode } from './codec.ts';
+import { WARM_UP, type EncodedJob } from './settings.ts';
 
 /**
  * The kinds of work a `mec worker` takes. Each is the very function the local runner calls
@@ -23,15 +24,6 @@ const handlers: { [K in JobKind]: (input: JobKinds[K]['input']) => JobKinds[K]['
 export function isJobKind(kind: string): kind is JobKind {
   return Object.hasOwn(handlers, kind);
 }
-
-/** One job, encoded in and out (the worker thread's whole interface). */
-export interface EncodedJob {
-  kind: string;
-  payload: string;
-}
-
-/** A job of this kind only loads the modules (a worker warms its threads before taking work). */
-export const WARM_UP = 'warm-up';
 
 export function computeEncoded(job: EncodedJob): string {
   if (job.kind === WARM_UP) return '';

@@ -60,3 +60,12 @@ export interface QueuedJobData {
   reuse: boolean;
   payload: string;
 }
+
+/** One job as the compute thread gets it (its whole interface). */
+export interface EncodedJob {
+  kind: string;
+  payload: string;
+}
+
+/** A job of this kind only loads the modules (a worker warms its threads before taking work). */
+export const WARM_UP = 'warm-up';

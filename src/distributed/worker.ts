@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import { Piscina } from 'piscina';
 import { Worker } from 'bullmq';
-import { WARM_UP, type EncodedJob } from './jobs.ts';
-import { QUEUE_NAME, RESULT_TTL_S, bullConnection, openRedis, resultsKey, type QueuedJobData, type RedisTarget } from './settings.ts';
+import { QUEUE_NAME, WARM_UP, type EncodedJob, RESULT_TTL_S, bullConnection, openRedis, resultsKey, type QueuedJobData, type RedisTarget } from './settings.ts';
 
 /**
  * `mec worker`: a BullMQ worker on the shared queue. Each job runs on a compute thread (piscina),
