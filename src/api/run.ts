@@ -66,10 +66,7 @@ export async function runSolver<S, R extends ResultEnvelope>(system: SystemDefin
   if (!solver.trusted) {
     withdrawUnprovableClaims(result, notes);
     // user code names itself as it likes; the result says which solver produced it
-    if (result.algorithm !== solver.name) {
-      notes.push(`algorithm "${result.algorithm}" reported as "${solver.name}"`);
-      result.algorithm = solver.name;
-    }
+    result.algorithm = solver.name;
   }
   let systemBound: { value: number | null; ms: number } | undefined;
   const bound = () => {
