@@ -43,7 +43,8 @@ export function registerWorkerCommand(program: Command): void {
 
 export interface RedisFlags {
   redis?: string;
-  prefix: string;
+  /** Commander's default: DEFAULT_PREFIX. */
+  prefix?: string;
   resume?: boolean;
   runId?: string;
 }
@@ -63,7 +64,7 @@ export function redisOptions(flags: RedisFlags): { redis: string; prefix: string
     if (flags.resume) throw new InputError('needs --redis (results are stored in Redis)', '--resume');
     return undefined;
   }
-  return { redis: parseRedisUrl(flags.redis), prefix: parsePrefix(flags.prefix), resume: !!flags.resume,
+  return { redis: parseRedisUrl(flags.redis), prefix: parsePrefix(flags.prefix ?? DEFAULT_PREFIX), resume: !!flags.resume,
     ...(flags.runId === undefined ? {} : { runId: parsePrefix(flags.runId, '--run-id') }) };
 }
 
