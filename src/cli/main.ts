@@ -19,6 +19,7 @@ registerReproduceCommand(program);
 registerControlCommands(program);
 registerProfilesCommand(program);
 (await import('./three-tier.ts')).registerThreeTierCommands(program);
+(await import('./ui.ts')).registerUiCommand(program);
 
 try {
   await program.parseAsync(process.argv);
