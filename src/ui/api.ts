@@ -15,7 +15,7 @@ import type { SolverThread } from './solver-thread.ts';
  *   GET  api/systems            systems, their algorithms and generator options
  *   POST api/generate           {system, options}          -> {scenario, summary}
  *   POST api/scenario           {text, name?}  (JSON/YAML) -> {scenario, summary}
- *   POST api/solve              {scenario, algorithm, timeBudgetMs?} -> {result, view}
+ *   POST api/solve              {scenario, algorithm?, options?: {timeBudgetMs?, bound?}} -> {result, view, notes}
  *   GET  api/figures            the reproduced figures with their checked claims
  *   GET  figures/<system>/<file> one figure file
  * Bad input is a 400 whose body names the field, as the CLI's exit-2 message does.
@@ -35,7 +35,11 @@ const scenarioBody = z.object({ text: z.string(), name: z.string().max(300).opti
 const solveBody = z.object({
   scenario: z.unknown(),
   algorithm: z.string().optional(),
-  timeBudgetMs: z.number().int().positive().max(600_000).optional(),
+  options: z.object({
+    timeBudgetMs: z.number().positive().max(600_000).optional(),
+    /** Add the system's proved lower bound (`mec solve --bound`). */
+    bound: z.boolean().optional(),
+  }).strict().default({}),
 }).strict();
 
 export function systemInfos(): SystemInfo[] {
@@ -44,6 +48,7 @@ export function systemInfos(): SystemInfo[] {
     summary: s.summary,
     defaultAlgorithm: s.defaultAlgorithm,
     algorithms: s.algorithms.map((a) => ({ name: a.name, description: a.description, maxSize: a.smallOnly?.maxSize ?? null, timeBudget: !!a.supports?.timeBudgetMs })),
+    bound: typeof s.lowerBound === 'function',
     generateOptions: s.generateOptions.map((o) => ({ ...o })),
   }));
 }
@@ -151,8 +156,8 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
       case 'POST /api/solve': {
         const body = parseOrThrow(solveBody, await readJson(req, ctx.maxBodyBytes), 'body');
         const system = systemOf(body.scenario, 'scenario');
-        const outcome = await ctx.solver.solve({ system: system.name, algorithm: body.algorithm ?? system.defaultAlgorithm, scenario: body.scenario, ...(body.timeBudgetMs ? { timeBudgetMs: body.timeBudgetMs } : {}) });
-        if (outcome.ok) sendJson(res, 200, { result: outcome.result, view: outcome.view });
+        const outcome = await ctx.solver.solve({ system: system.name, algorithm: body.algorithm ?? system.defaultAlgorithm, scenario: body.scenario, options: body.options });
+        if (outcome.ok) sendJson(res, 200, { result: outcome.result, view: outcome.view, notes: outcome.notes });
         else sendError(res, outcome.input ? 400 : 503, outcome.input ? 'malformed' : 'unavailable', outcome.error, outcome.field);
         return true;
       }

@@ -1,43 +1,39 @@
 import { getSystem } from '../systems.ts';
-import { findAlgorithm, runAlgorithm, type SolveOptions } from '../core/system.ts';
 import { InputError } from '../core/errors.ts';
+import { algorithmSolver } from '../api/solver.ts';
+import { runSolver, type RunOptions } from '../api/run.ts';
 import { planView } from './view/index.ts';
 import type { PlanView } from './view/types.ts';
 
 /**
- * One solve for the dashboard: the same path as `mec solve` (parse the scenario, run the
- * algorithm through runAlgorithm, check the result with the system's independent checker), then
- * the plan view the page draws. Runs on the solver thread (solver-thread.ts).
+ * One solve for the dashboard: the pipeline `mec solve` uses (src/api/run.ts: options checked,
+ * the algorithm run and timed, the system's bound added if asked, the result put through the
+ * system's independent checker), then the plan view the page draws. Runs on the solver thread
+ * (solver-thread.ts).
+ *
+ * Only the toolkit's own algorithms can be named: `exec:<program>` and module paths, which
+ * `mec solve` accepts from the person at the terminal, would let a web request run a program.
  */
 export interface SolveJob {
   id: number;
   system: string;
   algorithm: string;
   scenario: unknown;
-  timeBudgetMs?: number;
+  options: Pick<RunOptions, 'timeBudgetMs' | 'bound'>;
 }
 
 export type SolveOutcome =
-  | { ok: true; result: Record<string, unknown>; view: PlanView }
+  | { ok: true; result: Record<string, unknown>; view: PlanView; notes: string[] }
   | { ok: false; input: boolean; error: string; field?: string };
 
-export function runSolveJob(job: SolveJob): SolveOutcome {
+export async function runSolveJob(job: SolveJob): Promise<SolveOutcome> {
   try {
     const system = getSystem(job.system);
     const scenario = system.parseScenario(job.scenario);
-    const algorithm = findAlgorithm(system, job.algorithm);
+    const algorithm = system.algorithms.find((a) => a.name === job.algorithm);
     if (!algorithm) throw new InputError(`unknown algorithm "${job.algorithm}" for ${system.name} (known: ${system.algorithms.map((a) => a.name).join(', ')})`, 'algorithm');
-    if (algorithm.smallOnly && algorithm.smallOnly.sizeOf(scenario) > algorithm.smallOnly.maxSize) {
-      throw new InputError(`"${algorithm.name}" is for small instances (size ${algorithm.smallOnly.sizeOf(scenario)} > ${algorithm.smallOnly.maxSize})`, 'algorithm');
-    }
-    const options: SolveOptions = {};
-    if (job.timeBudgetMs !== undefined) {
-      if (!algorithm.supports?.timeBudgetMs) throw new InputError(`"${algorithm.name}" does not take a time budget`, 'timeBudgetMs');
-      options.timeBudgetMs = job.timeBudgetMs;
-    }
-    const result = runAlgorithm(algorithm, scenario, options);
-    const report = system.verify(scenario, result);
-    return { ok: true, result: result as unknown as Record<string, unknown>, view: planView(system, scenario, result, report) };
+    const { result, report, notes } = await runSolver(system, algorithmSolver(algorithm, true), scenario, job.options, 'api');
+    return { ok: true, result: result as unknown as Record<string, unknown>, view: planView(system, scenario, result, report), notes };
   } catch (err) {
     if (err instanceof InputError) return { ok: false, input: true, error: err.message, ...(err.field ? { field: err.field } : {}) };
     return { ok: false, input: false, error: (err as Error).message };

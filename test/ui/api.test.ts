@@ -63,6 +63,19 @@ describe('dashboard API', { timeout: 120_000 }, () => {
     });
   }
 
+  it('with options.bound the system\'s proved lower bound and the gap to it come back, as `mec solve --bound`', async () => {
+    const system = getSystem('cnn-coop');
+    const gen = await post('/api/generate', { system: 'cnn-coop', options: { seed: 4, devices: 10 } });
+    const solved = await post('/api/solve', { scenario: gen.body.scenario, algorithm: 'mdo', options: { bound: true } });
+    assert.equal(solved.status, 200, JSON.stringify(solved.body));
+    const { view } = solved.body as SolveResponse;
+    const bound = system.lowerBound!(system.parseScenario(gen.body.scenario));
+    assert.ok(bound !== null && bound > 0);
+    assert.equal(view.lowerBound, bound);
+    assert.equal(view.gap, (view.objective.value! - bound) / bound);
+    assert.ok(view.gap! >= 0);
+  });
+
   it('bad input is a 400 naming the field', async () => {
     const cases: Array<[string, unknown, RegExp]> = [
       ['/api/generate', { system: 'cnn-coop', options: { devices: 2.5 } }, /options\.devices/],
@@ -86,8 +99,15 @@ describe('dashboard API', { timeout: 120_000 }, () => {
     const tooBig = await post('/api/solve', { scenario: gen.body.scenario, algorithm: 'exact' });
     assert.equal(tooBig.status, 400);
     assert.match(tooBig.body.message, /small instances/);
-    const budget = await post('/api/solve', { scenario: gen.body.scenario, algorithm: 'mdo', timeBudgetMs: 0 });
+    const budget = await post('/api/solve', { scenario: gen.body.scenario, algorithm: 'mdo', options: { timeBudgetMs: 50 } });
     assert.equal(budget.status, 400);
+    assert.equal(budget.body.field, 'options.timeBudgetMs');
+    // exec: and module paths run programs: `mec solve` takes them from its user, a web request cannot
+    for (const algorithm of ['exec:/bin/true', './src/cnn-coop/algorithms/mdo.ts']) {
+      const refused = await post('/api/solve', { scenario: gen.body.scenario, algorithm });
+      assert.equal(refused.status, 400, algorithm);
+      assert.equal(refused.body.field, 'algorithm');
+    }
     assert.equal((await post('/api/solve', 'not json')).status, 400);
     assert.equal((await post('/api/solve', {}, { 'content-type': 'text/plain' })).status, 415);
     assert.equal((await post('/api/solve', 'x'.repeat(17 * 1024 * 1024))).status, 413);

@@ -50,16 +50,18 @@ describe('mec ui in headless Chromium', { skip: browserSkip(), timeout: 300_000 
 
   it('cnn-coop at 1280x800: the map shows M devices and the totals of pa and mdo side by side equal the CLI\'s', async () => {
     const options = { devices: 12, servers: 3 };
+    // the CLI runs while the page works
+    const cli = { pa: cliResult('cnn-coop', 5, options, 'pa'), mdo: cliResult('cnn-coop', 5, options, 'mdo') };
     const page = await openPage({ width: 1280, height: 800 });
     const m = await generateOnPage(page, 'cnn-coop', 5, options);
     assert.equal(m, 12);
     await solveOnPage(page, 'pa', 'mdo');
     for (const [slot, algorithm] of [['a', 'pa'], ['b', 'mdo']] as const) {
-      const cli = await cliResult('cnn-coop', 5, options, algorithm);
+      const fromCli = await cli[algorithm];
       assert.equal(await mapMarks(page, slot, 'device '), 12, `${algorithm}: device marks on the map`);
       assert.equal(await mapMarks(page, slot, 'server '), 3, `${algorithm}: server marks on the map`);
-      assert.equal(await totalOnPage(page, slot, 'totalLatencyS'), cli.totalLatencyS, `${algorithm}: total latency`);
-      assert.equal(await totalOnPage(page, slot, 'deviceEnergyJ'), cli.deviceEnergyJ, `${algorithm}: device energy`);
+      assert.equal(await totalOnPage(page, slot, 'totalLatencyS'), fromCli.totalLatencyS, `${algorithm}: total latency`);
+      assert.equal(await totalOnPage(page, slot, 'deviceEnergyJ'), fromCli.deviceEnergyJ, `${algorithm}: device energy`);
       assert.equal(await page.getAttribute(`[data-slot="${slot}"] [data-verdict]`, 'data-verdict'), 'ok');
       // one latency bar per task, each with its accessible label
       assert.equal(await page.locator(`[data-slot="${slot}"] .tasks [aria-label^="MD"]`).count(), 12);
@@ -74,22 +76,27 @@ describe('mec ui in headless Chromium', { skip: browserSkip(), timeout: 300_000 
   });
 
   it('helper-coop and three-tier: the map shows every device and the objective equals the CLI\'s', async () => {
-    const page = await openPage({ width: 1280, height: 800 });
     const helper = { helpers: 6 };
+    const three = { tasks: 20, sbs: 3 };
+    const cli = {
+      jtpra: cliResult('helper-coop', 2, helper, 'jtpra'),
+      greedy: cliResult('three-tier', 4, three, 'greedy'),
+      'nearest-sbs': cliResult('three-tier', 4, three, 'nearest-sbs'),
+    };
+    const page = await openPage({ width: 1280, height: 800 });
     assert.equal(await generateOnPage(page, 'helper-coop', 2, helper), 7);
     await solveOnPage(page, 'jtpra');
     assert.equal(await mapMarks(page, 'a', 'helper '), 6);
     assert.equal(await mapMarks(page, 'a', 'the user'), 1);
-    assert.equal(await totalOnPage(page, 'a', 'energyJ'), (await cliResult('helper-coop', 2, helper, 'jtpra')).energyJ);
+    assert.equal(await totalOnPage(page, 'a', 'energyJ'), (await cli.jtpra).energyJ);
     await page.screenshot({ path: join(SCREENSHOTS, 'plan-helper-coop-1280.png'), fullPage: true });
 
-    const three = { tasks: 20, sbs: 3 };
     assert.equal(await generateOnPage(page, 'three-tier', 4, three), 20);
     await solveOnPage(page, 'greedy', 'nearest-sbs');
     for (const [slot, algorithm] of [['a', 'greedy'], ['b', 'nearest-sbs']] as const) {
       assert.equal(await mapMarks(page, slot, 'device '), 20);
       assert.equal(await mapMarks(page, slot, 'small cell '), 3);
-      assert.equal(await totalOnPage(page, slot, 'utility'), (await cliResult('three-tier', 4, three, algorithm)).utility, algorithm);
+      assert.equal(await totalOnPage(page, slot, 'utility'), (await cli[algorithm]).utility, algorithm);
     }
     await page.screenshot({ path: join(SCREENSHOTS, 'plan-three-tier-1280.png'), fullPage: true });
     assert.deepEqual(scriptErrors(page), []);

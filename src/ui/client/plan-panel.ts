@@ -7,7 +7,7 @@ import { fmt, h, pct } from './dom.ts';
  * map, the per-station loads and each task's latency against its deadline. `slot` tells the
  * panels of a comparison apart (ids and test hooks).
  */
-export async function renderPlan(view: PlanView, slot: string, colourPlaces: string[]): Promise<HTMLElement> {
+export async function renderPlan(view: PlanView, slot: string, colourPlaces: string[], notes: string[] = []): Promise<HTMLElement> {
   const colours = placeColours(colourPlaces);
   const headingId = `plan-${slot}-heading`;
   const verdict = view.verdict.ok
@@ -32,6 +32,7 @@ export async function renderPlan(view: PlanView, slot: string, colourPlaces: str
   const card = h('article', { class: 'card plan', 'aria-labelledby': headingId, 'data-slot': slot, 'data-algorithm': view.algorithm },
     h('header', {}, h('h3', { id: headingId }, view.algorithm), status, verdict),
     totals, issues, causes,
+    notes.length ? h('ul', { class: 'notes', 'aria-label': 'notes on this result' }, ...notes.map((n) => h('li', {}, n))) : null,
     h('h4', {}, `Map: ${view.counts.devices} devices, ${view.counts.stations} stations`), mapEl,
     h('p', { class: 'note' }, 'Solid line: the task goes up to that station; dashed: on over the backhaul to the cloud; dotted: forwarded to the macro cell.'),
     h('h4', {}, 'Load per station'), h('p', { class: 'note' }, view.loadNote), loadEl,
@@ -53,10 +54,9 @@ export async function renderPlan(view: PlanView, slot: string, colourPlaces: str
 /** The places that get colours, shared by the panels of a comparison so a colour means one place. */
 export function placesOf(views: PlanView[]): string[] {
   const places = new Set<string>(['local']);
-  for (const v of views) {
-    for (const n of v.map.nodes) if (n.kind !== 'device') places.add(n.place);
-    for (const n of v.map.nodes) places.add(n.place);
-  }
+  // stations first, in the scenario's order, so a station keeps its colour whoever uses it
+  for (const v of views) for (const n of v.map.nodes) if (n.kind !== 'device') places.add(n.place);
+  for (const v of views) for (const n of v.map.nodes) places.add(n.place);
   return [...places];
 }
 

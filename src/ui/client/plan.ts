@@ -29,6 +29,8 @@ const el = {
   plans: () => byId('plans'),
   comparison: () => byId('comparison'),
   note: () => byId('algorithm-note'),
+  bound: () => byId<HTMLInputElement>('bound'),
+  boundLabel: () => byId('bound-label'),
 };
 
 function showError(err: unknown): void {
@@ -60,6 +62,8 @@ function fillAlgorithms(systemName: string): void {
   el.algorithmA().replaceChildren(...options(false));
   el.algorithmA().value = sys.defaultAlgorithm;
   el.algorithmB().replaceChildren(...options(true));
+  el.boundLabel().hidden = !sys.bound;
+  el.bound().checked = false;
   describeAlgorithms();
 }
 
@@ -111,10 +115,11 @@ async function solve(): Promise<void> {
   try {
     // one after the other: the server solves on one thread anyway, and the first answer shows sooner
     const answers: SolveResponse[] = [];
-    for (const algorithm of names) answers.push(await postJson<SolveResponse>('api/solve', { scenario: loaded.scenario, algorithm }));
+    const options = el.bound().checked && !el.boundLabel().hidden ? { bound: true } : {};
+    for (const algorithm of names) answers.push(await postJson<SolveResponse>('api/solve', { scenario: loaded.scenario, algorithm, options }));
     const views = answers.map((a) => a.view);
     const places = placesOf(views);
-    const cards = await Promise.all(views.map((v, i) => renderPlan(v, i === 0 ? 'a' : 'b', places)));
+    const cards = await Promise.all(answers.map((a, i) => renderPlan(a.view, i === 0 ? 'a' : 'b', places, a.notes)));
     el.plans().replaceChildren(...cards);
     el.comparison().replaceChildren(...(views.length === 2 ? [comparisonTable(views[0], views[1])] : []));
     await Promise.all(cards.map((c) => (c as HTMLElement & { drawCharts(): Promise<void> }).drawCharts()));
@@ -154,7 +159,7 @@ export async function showExternalPlan(system: string, scenario: unknown, summar
   fillOptions();
   setScenario({ system, scenario, summary });
   el.algorithmA().value = response.view.algorithm;
-  const card = await renderPlan(response.view, 'a', placesOf([response.view]));
+  const card = await renderPlan(response.view, 'a', placesOf([response.view]), response.notes);
   el.plans().replaceChildren(card);
   await (card as HTMLElement & { drawCharts(): Promise<void> }).drawCharts();
 }

@@ -101,6 +101,8 @@ export interface SystemInfo {
   summary: string;
   defaultAlgorithm: string;
   algorithms: Array<{ name: string; description: string; maxSize: number | null; timeBudget: boolean }>;
+  /** Whether the system has a proved lower bound of its own (`mec solve --bound`). */
+  bound: boolean;
   generateOptions: Array<{ flag: string; description: string; default: number | string; type: 'int' | 'number' | 'string' }>;
 }
 
@@ -108,6 +110,8 @@ export interface SystemInfo {
 export interface SolveResponse {
   result: Record<string, unknown>;
   view: PlanView;
+  /** What the pipeline changed in the algorithm's answer (e.g. a status downgraded against the bound). */
+  notes: string[];
 }
 
 /** A reproduced figure (GET api/figures). */
