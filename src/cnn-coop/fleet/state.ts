@@ -44,7 +44,11 @@ export class FleetState {
   /** Exact allocation time, ms (the rest is ranking). */
   allocationMs = 0;
 
-  constructor(readonly tasks: TaskOptions[], readonly N: number, choice: ArrayLike<number>) {
+  /**
+   * `preset`: allocations known to be exact for a server's members (in increasing task order),
+   * e.g. carried over by repair; those servers are not re-allocated.
+   */
+  constructor(readonly tasks: TaskOptions[], readonly N: number, choice: ArrayLike<number>, preset?: Map<number, Allocation>) {
     this.M = tasks.length;
     this.choice = Int32Array.from(choice);
     let scale = 1;
@@ -56,7 +60,11 @@ export class FleetState {
     this.cost = new Float64Array(N);
     this.w = new Float64Array(this.M).fill(1);
     this.U = new Float64Array(3 * N);
-    for (let n = 0; n < N; n++) this.setServer(n, this.members[n], this.allocServer(this.members[n], (m) => this.choice[m]));
+    for (let n = 0; n < N; n++) {
+      const given = preset?.get(n);
+      this.setServer(n, this.members[n], given ? { alloc: given, cost: given.objective + this.penalty * given.violators.length }
+        : this.allocServer(this.members[n], (m) => this.choice[m]));
+    }
   }
 
   serverOf(m: number, c = this.choice[m]): number {
