@@ -15,6 +15,7 @@ import { best } from './algorithms/best.ts';
 import { fleet } from './algorithms/fleet.ts';
 import { exact } from './algorithms/exact.ts';
 import { figures } from './experiments.ts';
+import { lowerBoundOf } from './bounds.ts';
 import { profileFigures, withProfile } from './profiles/experiments.ts';
 
 export const cnnCoop: SystemDefinition<Scenario, Result> = {
@@ -55,6 +56,8 @@ export const cnnCoop: SystemDefinition<Scenario, Result> = {
   algorithms: [pa, rlt0, ara, mdo, ihra, eejs, mecOnly, mccOnly, paLoadLimit, best, fleet, exact],
   defaultAlgorithm: 'pa',
   verify: verifyCnnCoop,
+  lowerBound: (s) => lowerBoundOf(s),
+  objective: { name: 'totalLatencyS', of: (r) => r.totalLatencyS },
   formatResult,
   testInstance: { devices: 8, servers: 2 },
   figures: [...figures, ...profileFigures],
