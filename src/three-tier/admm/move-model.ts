@@ -189,3 +189,17 @@ export class GroupMoveModel {
     this.apply(k, nf, +1, place);
   }
 }
+
+/**
+ * What interference adds to a plan's utility: sum over uploaders of w·bits·(1/R(I) - 1/R(0)).
+ * The lower bound drops interference, so this part of a plan's gap is invisible to it (bench).
+ */
+export function interferenceCost(g: CompiledGroup, P: Params, plan: GroupPlan): number {
+  const m = new GroupMoveModel(g, P, plan);
+  let s = 0;
+  for (let j = 0; j < g.n; j++) {
+    const f = m.fp[j];
+    if (f.upS >= 0) s += m.uploadCost(j, f.upS, f.upBits, m.interference(f.upS)) - m.uploadCost(j, f.upS, f.upBits, 0);
+  }
+  return s;
+}
