@@ -14,6 +14,7 @@ import { eejs } from './algorithms/eejs.ts';
 import { best } from './algorithms/best.ts';
 import { exact } from './algorithms/exact.ts';
 import { figures } from './experiments.ts';
+import { lowerBoundOf } from './bounds.ts';
 import { profileFigures, withProfile } from './profiles/experiments.ts';
 
 export const cnnCoop: SystemDefinition<Scenario, Result> = {
@@ -53,6 +54,8 @@ export const cnnCoop: SystemDefinition<Scenario, Result> = {
   algorithms: [pa, rlt0, ara, mdo, ihra, eejs, mecOnly, mccOnly, paLoadLimit, best, exact],
   defaultAlgorithm: 'pa',
   verify: verifyCnnCoop,
+  lowerBound: (s) => lowerBoundOf(s),
+  objective: { name: 'totalLatencyS', of: (r) => r.totalLatencyS },
   formatResult,
   testInstance: { devices: 8, servers: 2 },
   figures: [...figures, ...profileFigures],
