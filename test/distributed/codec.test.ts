@@ -50,3 +50,15 @@ test('bad --redis, --prefix and --resume without --redis name the flag', () => {
   assert.deepEqual(redisOptions({ redis: 'redis://h', prefix: 'p', resume: true }), { redis: 'redis://h', prefix: 'p', resume: true });
   assert.equal(redisOptions({ prefix: 'mec' }), undefined);
 });
+
+test('--redis is refused, naming the flag, for an algorithm without a distributed path; unchanged without it', async () => {
+  const { distributedSolver } = await import('../../src/distributed/solver.ts');
+  const { algorithmSolver } = await import('../../src/api/solver.ts');
+  const system = getSystem('three-tier');
+  const solver = (name: string) => algorithmSolver(system.algorithms.find((a) => a.name === name)!, true);
+  const greedy = solver('greedy');
+  assert.equal(distributedSolver(system, greedy, undefined), greedy);
+  assert.throws(() => distributedSolver(system, greedy, { redis: 'redis://h' }), (e: unknown) => e instanceof InputError && e.field === '--redis' && /three-tier admm/.test(e.message));
+  const admm = distributedSolver(system, solver('admm'), { redis: 'redis://h' });
+  await assert.rejects(admm.run(system.generate({ seed: 1 }), { timeBudgetMs: 10 }), (e: unknown) => e instanceof InputError && e.field === '--time-budget-ms');
+});
