@@ -20,6 +20,7 @@ registerReproduceCommand(program);
 registerControlCommands(program);
 registerProfilesCommand(program);
 (await import('./three-tier.ts')).registerThreeTierCommands(program);
+(await import('./compare.ts')).registerCompareCommand(program);
 
 try {
   await program.parseAsync(process.argv);
