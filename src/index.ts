@@ -8,6 +8,11 @@ export {
   type CnnCoopScenario, type CnnCoopResult, type HelperCoopScenario, type HelperCoopResult, type ThreeTierScenario, type ThreeTierResult,
 } from './api/library.ts';
 export { registerAlgorithm, unregisterAlgorithm } from './api/registry.ts';
+export {
+  compare, compareCase, scenarioBound, leaderboard,
+  type CompareRun, type CompareCaseInput, type CompareCaseRow, type LeaderboardRow, type Verdict,
+} from './api/compare.ts';
+export { casesCsv, compareSpec, formatLeaderboard } from './api/compare-format.ts';
 export type { UserAlgorithm } from './api/module.ts';
 export type { SolveOutcome } from './api/run.ts';
 export { InputError } from './core/errors.ts';
