@@ -50,9 +50,10 @@ export class DeviceEndpoint {
     return null;
   }
 
-  heartbeat(): void {
+  /** Pings every connection; with `judge`, first closes those that missed the previous ping. */
+  heartbeat(judge: boolean): void {
     for (const s of [...this.sessions.values(), ...this.unadmitted]) {
-      if (!s.alive) {
+      if (!s.alive && judge) {
         s.ws.terminate();
         continue;
       }

@@ -143,11 +143,17 @@ export class Agent extends EventEmitter {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.devices.accept(ws, token));
   }
 
+  private lastBeatAt = 0;
+
   private heartbeat(): void {
-    this.devices.heartbeat();
+    const now = performance.now();
+    // after this loop was itself blocked past a period, pongs may be queued behind this timer
+    const judge = now - this.lastBeatAt < 1.5 * (this.opts.heartbeatMs ?? 15_000);
+    this.lastBeatAt = now;
+    this.devices.heartbeat(judge);
     const link = this.link;
     if (!link || link.readyState !== WebSocket.OPEN) return;
-    if (!this.linkAlive) {
+    if (!this.linkAlive && judge) {
       // a controller that stopped answering: drop the link and reconnect (its unacked reports are resent)
       this.log.warn(`agent ${this.opts.serverId}: controller did not answer a ping, reconnecting`);
       link.terminate();

@@ -196,11 +196,18 @@ export class Controller extends EventEmitter {
 
   // ---- liveness ----
 
+  private lastBeatAt = 0;
+
   private heartbeat(): void {
+    const now = performance.now();
+    // after this loop was itself blocked past a period, the pongs may be queued behind this timer:
+    // ping again instead of judging anybody
+    const judge = now - this.lastBeatAt < 1.5 * this.opts.heartbeatMs!;
+    this.lastBeatAt = now;
     for (const ws of this.wss.clients) {
       const conn = (ws as WebSocket & { conn?: AgentConn }).conn;
       if (!conn) continue;
-      if (!conn.alive) {
+      if (!conn.alive && judge) {
         // no pong since the last ping: a stopped or cut-off agent; its servers are planned around
         this.metrics.heartbeatTimeouts.inc();
         this.log.warn(`controller: agent ${conn.serverId ?? '(no hello)'} did not answer a ping within ${this.opts.heartbeatMs} ms, closing`);
