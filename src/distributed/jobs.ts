@@ -16,7 +16,7 @@ export interface JobKinds {
 
 export type JobKind = keyof JobKinds;
 
-const handlers: { [K in JobKind]: (input: JobKinds[K]['input']) => JobKinds[K]['output'] } = {
+const handlers: { [K in JobKind]: (input: JobKinds[K]['input']) => JobKinds[K]['output'] | Promise<JobKinds[K]['output']> } = {
   'figure-sample': sampleJob,
   'three-tier-chunk': solveChunk,
 };
@@ -25,11 +25,11 @@ export function isJobKind(kind: string): kind is JobKind {
   return Object.hasOwn(handlers, kind);
 }
 
-export function computeEncoded(job: EncodedJob): string {
+export async function computeEncoded(job: EncodedJob): Promise<string> {
   if (job.kind === WARM_UP) return '';
   if (!isJobKind(job.kind)) throw new Error(`unknown job kind "${job.kind}" (this worker knows: ${Object.keys(handlers).join(', ')}); is the worker older than the client?`);
   const handler = handlers[job.kind] as (input: unknown) => unknown;
-  return encode(handler(decode(job.payload)));
+  return encode(await handler(decode(job.payload)));
 }
 
 export default computeEncoded;
