@@ -7,6 +7,7 @@ import { Progress } from '../core/progress.ts';
 import { compare } from '../api/compare.ts';
 import { casesCsv, compareSpec, formatCases, formatLeaderboard } from '../api/compare-format.ts';
 import { parseNumberFlag } from './parse.ts';
+import { addRedisOptions, redisOptions, reportingDistributedFailure, type RedisFlags } from './worker.ts';
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -73,7 +74,8 @@ export function registerCompareCommand(program: Command): void {
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .option('--plot <file>', 'also draw gap against time (.svg or .png; vega-lite)');
   for (const flag of generateFlags()) cmd.option(`--${flag} <value>`, `generate option (see \`mec generate <system> --help\`)`);
-  cmd.action(async (paths: string[], flags: CompareFlags) => {
+  addRedisOptions(cmd);
+  cmd.action(async (paths: string[], flags: CompareFlags & RedisFlags) => {
     if (!['table', 'csv', 'json'].includes(flags.format)) throw new InputError(`expected table, csv or json, got "${flags.format}"`, '--format');
     if (flags.plot && !/\.(svg|png)$/i.test(flags.plot)) throw new InputError('must end in .svg or .png', '--plot');
     const scenarios = scenariosOf(paths, flags);
@@ -84,7 +86,10 @@ export function registerCompareCommand(program: Command): void {
     if (timeBudgetMs !== undefined && !(timeBudgetMs > 0)) throw new InputError('must be > 0', '--time-budget-ms');
     if (timeLimitMs !== undefined && !(timeLimitMs > 0)) throw new InputError('must be > 0', '--time-limit-ms');
     const progress = new Progress(scenarios.length * algorithms.length, 'compare');
-    const run = await compare(scenarios, algorithms, { timeBudgetMs, timeLimitMs, bound: flags.bound, onCase: () => progress.tick() });
+    const distributed = redisOptions(flags);
+    const run = distributed
+      ? await reportingDistributedFailure(async () => (await import('../distributed/compare.ts')).compareDistributed(scenarios, algorithms, { timeBudgetMs, timeLimitMs, bound: flags.bound }, distributed))
+      : await compare(scenarios, algorithms, { timeBudgetMs, timeLimitMs, bound: flags.bound, onCase: () => progress.tick() });
     const text = flags.format === 'json' ? toJson(run) : flags.format === 'csv' ? casesCsv(run.cases)
       : `${formatLeaderboard(run, system.objective?.name ?? 'objective')}\n${flags.cases ? `\n${formatCases(run.cases)}\n` : ''}`;
     if (flags.plot) {

@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
 import { Piscina } from 'piscina';
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { isModuleSpec } from '../api/module.ts';
+import type { CompareCaseInput } from '../api/compare.ts';
+import { decode } from './codec.ts';
 import { QUEUE_NAME, WARM_UP, type EncodedJob, RESULT_TTL_S, bullConnection, openRedis, resultsKey, type QueuedJobData, type RedisTarget } from './settings.ts';
 
 /**
@@ -22,6 +25,11 @@ export interface WorkerOptions extends RedisTarget {
   /** How many times a job may stall before it counts as failed. */
   maxStalledCount: number;
   name?: string;
+  /**
+   * Run `mec compare` cases whose algorithm is user code (exec:<program>, a module path). Off by
+   * default: whoever can write to the Redis could otherwise run programs on this machine.
+   */
+  allowUserCode?: boolean;
   /** One line per event (ready, active, completed, failed); default: nothing. */
   log?: (line: string) => void;
 }
@@ -48,6 +56,13 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
 
   const worker = new Worker<QueuedJobData, { key: string; reused: boolean }>(QUEUE_NAME, async (job) => {
     const d = job.data;
+    if (d.kind === 'compare-case' && !opts.allowUserCode) {
+      const { algorithm } = decode<CompareCaseInput>(d.payload);
+      if (algorithm.startsWith('exec:') || isModuleSpec(algorithm)) {
+        // the same answer on every worker and every attempt: fail now rather than retry
+        throw new UnrecoverableError(`${name} does not run user code from the queue ("${algorithm}"); start the workers with --allow-user-code (anyone who can write to this Redis can then run programs on them)`);
+      }
+    }
     const hash = resultsKey(opts, d.runId);
     if (d.reuse && (await redis.hexists(hash, d.key))) return { key: d.key, reused: true };
     const out = (await pool.run({ kind: d.kind, payload: d.payload } satisfies EncodedJob)) as string;
