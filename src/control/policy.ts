@@ -31,8 +31,8 @@ export interface PolicyOptions {
 }
 
 export const DEFAULT_POLICY: PolicyOptions = {
-  algorithm: 'auto', smallFleetMax: 50, smallAlgorithm: 'pa', largeAlgorithms: ['fleet', 'mdo'],
-  budgetMs: 1000, deadlineMs: 30_000, repairMaxFraction: 0.2, fullEveryS: 30, repairSlack: 0.05,
+  algorithm: 'auto', smallFleetMax: 30, smallAlgorithm: 'pa', largeAlgorithms: ['fleet', 'mdo'],
+  budgetMs: 1000, deadlineMs: 10_000, repairMaxFraction: 0.2, fullEveryS: 30, repairSlack: 0.05,
 };
 
 export interface RoundInput {

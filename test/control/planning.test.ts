@@ -21,8 +21,8 @@ describe('PlanPolicy', { timeout: 120000 }, () => {
 
   it('auto: pa for a small fleet, the fleet-scale algorithm above the threshold, mdo where that is not installed', () => {
     const withFleet = new PlanPolicy(DEFAULT_POLICY, { algorithms: ['pa', 'mdo', 'fleet'], repair: false });
-    assert.equal(withFleet.next({ ...input, devices: 50 }).algorithm, 'pa');
-    assert.equal(withFleet.next({ ...input, devices: 51 }).algorithm, 'fleet');
+    assert.equal(withFleet.next({ ...input, devices: 30 }).algorithm, 'pa');
+    assert.equal(withFleet.next({ ...input, devices: 31 }).algorithm, 'fleet');
     const without = new PlanPolicy(DEFAULT_POLICY, { algorithms: ['pa', 'mdo'], repair: false });
     assert.equal(without.next({ ...input, devices: 1000 }).algorithm, 'mdo');
     const named = new PlanPolicy({ ...DEFAULT_POLICY, algorithm: 'ara' }, { algorithms: ['pa', 'mdo', 'ara'], repair: false });
