@@ -97,7 +97,7 @@ export function registerControlCommands(program: Command): void {
     .option('--log-retention-s <n>', 'drop report-log entries older than this (device states stay; 0: keep all)', String(7 * 24 * 3600))
     .option('--max-devices-per-token <n>', 'distinct device ids one device token may hold at once (0: unlimited)', '10000')
     .option('--max-agents <n>', 'agent connections at once', '1000')
-    .option('--heartbeat-ms <n>', 'ping agents this often; one that missed the previous ping is closed (0: never)', '5000')
+    .option('--heartbeat-ms <n>', 'ping agents this often; one that missed the previous ping is closed (0: never)', '15000')
     .option('--hello-timeout-ms <n>', 'an agent connection without hello by then is closed; also the HTTP header timeout', '10000')
     .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
     .option('--sync <mode>', 'SQLite synchronous mode: full (an acknowledged report survives power loss) or normal (survives a crash of the process)', 'full')
