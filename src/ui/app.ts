@@ -28,6 +28,8 @@ export interface UiOptions {
    * tokens), from the `Authorization: Bearer` header or the cookie the sign-in form sets.
    */
   auth?: { check(token: string): boolean } | null;
+  /** Start the solver thread now rather than at the first solve (`mec ui` does; the controller waits). */
+  warm?: boolean;
 }
 
 export interface Ui {
@@ -46,7 +48,7 @@ export async function createUi(opts: UiOptions = {}): Promise<Ui> {
   const index = CLIENT('index.html');
   const login = CLIENT('login.html');
   const solver = new SolverThread((opts.solveTimeoutS ?? 120) * 1000);
-  solver.warm();
+  if (opts.warm) solver.warm();
   const api: ApiContext = { solver, figuresDir: opts.figuresDir ?? REPO_FIGURES, maxBodyBytes: opts.maxBodyBytes ?? 16 * 1024 * 1024 };
   const auth = opts.auth ?? null;
 

@@ -119,7 +119,7 @@ export function historySpec(points: Array<{ at: number; value: number; series: s
     encoding: {
       x: { field: 'time', type: 'temporal', title: null },
       y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: { field: 'series', type: 'nominal', title: null, legend: new Set(points.map((p) => p.series)).size > 1 ? {} : null },
       tooltip: [{ field: 'time', type: 'temporal', timeUnit: 'hoursminutesseconds' }, { field: 'value', type: 'quantitative', format: '.4~g' }],
     },
   };

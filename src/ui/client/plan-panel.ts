@@ -33,7 +33,7 @@ export async function renderPlan(view: PlanView, slot: string, colourPlaces: str
     h('header', {}, h('h3', { id: headingId }, view.algorithm), status, verdict),
     totals, issues, causes,
     notes.length ? h('ul', { class: 'notes', 'aria-label': 'notes on this result' }, ...notes.map((n) => h('li', {}, n))) : null,
-    h('h4', {}, `Map: ${view.counts.devices} devices, ${view.counts.stations} stations`), mapEl,
+    h('h4', {}, `Map: ${plural(view.counts.devices, 'device')}, ${plural(view.counts.stations, 'station')}`), mapEl,
     h('p', { class: 'note' }, 'Solid line: the task goes up to that station; dashed: on over the backhaul to the cloud; dotted: forwarded to the macro cell.'),
     h('h4', {}, 'Load per station'), h('p', { class: 'note' }, view.loadNote), loadEl,
     h('h4', {}, 'Latency against the deadline (ticks)'), taskEl,
@@ -50,6 +50,8 @@ export async function renderPlan(view: PlanView, slot: string, colourPlaces: str
     },
   });
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The places that get colours, shared by the panels of a comparison so a colour means one place. */
 export function placesOf(views: PlanView[]): string[] {

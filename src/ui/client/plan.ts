@@ -131,7 +131,18 @@ async function solve(): Promise<void> {
   }
 }
 
-export async function initPlan(): Promise<void> {
+let ready: Promise<void> | null = null;
+
+/** Loads the systems and wires the forms, once (the Live tab may ask before the Plan tab is shown). */
+export function initPlan(): Promise<void> {
+  ready ??= setUp().catch((err) => {
+    ready = null;
+    throw err;
+  });
+  return ready;
+}
+
+async function setUp(): Promise<void> {
   systems = await getJson<SystemInfo[]>('api/systems');
   el.system().replaceChildren(...systems.map((s) => h('option', { value: s.name, title: s.summary }, s.name)));
   fillOptions();
@@ -155,11 +166,15 @@ export async function initPlan(): Promise<void> {
 
 /** Shows a plan that came from elsewhere (the controller's latest plan) in the Plan tab. */
 export async function showExternalPlan(system: string, scenario: unknown, summary: Loaded['summary'], response: SolveResponse): Promise<void> {
+  await initPlan();
+  clearError();
   el.system().value = system;
   fillOptions();
   setScenario({ system, scenario, summary });
   el.algorithmA().value = response.view.algorithm;
+  describeAlgorithms();
   const card = await renderPlan(response.view, 'a', placesOf([response.view]), response.notes);
   el.plans().replaceChildren(card);
   await (card as HTMLElement & { drawCharts(): Promise<void> }).drawCharts();
+  el.plans().dataset.solved = response.view.algorithm;
 }
