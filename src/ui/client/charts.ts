@@ -100,9 +100,14 @@ export function taskSpec(tasks: TaskBar[], colours: { domain: string[]; range: s
         mark: { type: 'bar' },
         encoding: {
           x, y: { field: 'latencyS', type: 'quantitative', title: `latency (s${yScale.type === 'log' ? ', log scale' : ''})`, scale: yScale },
-          color: { field: 'place', type: 'nominal', title: 'runs on', scale: colours, legend: null },
-          stroke: { condition: { test: '!datum.meetsDeadline', value: '#b3261e' }, value: null },
-          strokeWidth: { value: 2 },
+          // a few tasks: coloured by place, a missed deadline outlined; hundreds: coloured by the deadline alone
+          ...(tasks.length > 100
+            ? { color: { field: 'meetsDeadline', type: 'nominal', title: 'meets its deadline', scale: { domain: [true, false], range: ['#59a14f', '#b3261e'] } } }
+            : {
+              color: { field: 'place', type: 'nominal', title: 'runs on', scale: colours, legend: null },
+              stroke: { condition: { test: '!datum.meetsDeadline', value: '#b3261e' }, value: null },
+              strokeWidth: { value: 2 },
+            }),
           description: { field: 'label' }, tooltip: { field: 'label' },
         },
       },
