@@ -141,7 +141,11 @@ export function registerControlCommands(program: Command): void {
       const dashboard = flags.ui === false ? null : await (await import('../ui/controller.ts')).attachDashboard(controller);
       const port = await controller.start();
       process.stdout.write(`controller listening on http://${flags.host}:${port} (algorithm ${algorithm}, db ${flags.db})\n`);
-      onSignal(() => controller.stop().then(() => dashboard?.close()));
+      // the dashboard first: its open streams would keep the HTTP server from closing
+      onSignal(async () => {
+        await dashboard?.close();
+        await controller.stop();
+      });
     });
 
   program.command('agent').description("run a server's agent (LTME): registers the server, relays its devices' reports and decisions")

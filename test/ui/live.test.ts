@@ -129,4 +129,12 @@ describe('the controller\'s dashboard (/ui/) in headless Chromium', { skip: brow
     assert.match(html, /name="token"/);
     assert.doesNotMatch(html, /id="view-plan"/);
   });
+
+  it('the controller stops cleanly while the page holds a live stream open', async () => {
+    await page.goto(`${base}/ui/#live`);
+    await page.waitForFunction(() => (globalThis as any).document.body.dataset.live === 'open');
+    controller.child.kill('SIGTERM');
+    assert.equal(await controller.exited, 0);
+    await page.waitForFunction(() => /lost/.test((globalThis as any).document.querySelector('#live-status').textContent));
+  });
 });
