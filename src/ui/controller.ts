@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Controller } from '../control/controller.ts';
+import type { Route } from '../control/api.ts';
 import { createUi, type Ui, type UiOptions } from './app.ts';
-import { LiveHub, type ControllerLike } from './live-hub.ts';
+import { LiveHub } from './live-hub.ts';
 import { sendError } from './http.ts';
 
 /**
@@ -15,25 +16,13 @@ import { sendError } from './http.ts';
  */
 export const MOUNT = '/ui';
 
-interface RouteLike {
-  method: 'GET' | 'POST' | 'DELETE';
-  path: string;
-  auth: null;
-  handle(ctx: { req: IncomingMessage; res: ServerResponse; params: Record<string, string> }): void | Promise<void>;
-}
-
-export interface DashboardHost extends ControllerLike {
-  extraRoutes: RouteLike[];
-  store: { checkToken(token: string): { kind: string } | null };
-}
-
-const PATHS: Array<[RouteLike['method'], string]> = [
+const PATHS: Array<[Route['method'], string]> = [
   ['GET', ''], ['GET', '/'], ['GET', '/app.js'], ['GET', '/app.css'], ['POST', '/login'], ['POST', '/logout'],
   ['GET', '/api/systems'], ['POST', '/api/generate'], ['POST', '/api/scenario'], ['POST', '/api/solve'], ['GET', '/api/figures'],
   ['GET', '/api/live'], ['GET', '/api/live/events'], ['GET', '/api/live/plan'], ['GET', '/figures/{system}/{file}'],
 ];
 
-export async function attachDashboard(ctl: DashboardHost, opts: Omit<UiOptions, 'live' | 'auth'> = {}): Promise<{ ui: Ui; close(): Promise<void> }> {
+export async function attachDashboard(ctl: Controller, opts: Omit<UiOptions, 'live' | 'auth'> = {}): Promise<{ ui: Ui; close(): Promise<void> }> {
   const live = new LiveHub(ctl);
   const ui = await createUi({ ...opts, live, auth: { check: (token) => ctl.store.checkToken(token)?.kind === 'operator' } });
   for (const [method, sub] of PATHS) {

@@ -33,7 +33,8 @@ const RECENT_DEVICES = 50;
 export const PUSH_INTERVAL_MS = 500;
 
 export class LiveHub implements LiveSource {
-  private readonly listeners = new Set<(e: LiveEvent) => void>();
+  /** Listener -> what ends its stream. */
+  private readonly listeners = new Map<(e: LiveEvent) => void, (() => void) | undefined>();
   private readonly plans: PlanPoint[] = [];
   private readonly latencies: LatencyPoint[] = [];
   private readonly refused: RefusedEvent[] = [];
@@ -69,11 +70,14 @@ export class LiveHub implements LiveSource {
   close(): void {
     clearInterval(this.timer);
     for (const [event, handler] of this.handlers) this.ctl.off(event, handler);
+    const ends = [...this.listeners.values()];
     this.listeners.clear();
+    // open streams end now: the controller's HTTP server waits for them before it can stop
+    for (const end of ends) end?.();
   }
 
-  subscribe(listener: (e: LiveEvent) => void): () => void {
-    this.listeners.add(listener);
+  subscribe(listener: (e: LiveEvent) => void, end?: () => void): () => void {
+    this.listeners.set(listener, end);
     return () => this.listeners.delete(listener);
   }
 
@@ -93,7 +97,7 @@ export class LiveHub implements LiveSource {
   }
 
   private emit(e: LiveEvent): void {
-    for (const l of this.listeners) l(e);
+    for (const l of this.listeners.keys()) l(e);
   }
 
   private state(): LiveState {

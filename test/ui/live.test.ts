@@ -64,6 +64,8 @@ describe('the controller\'s dashboard (/ui/) in headless Chromium', { skip: brow
     await page.click('button[type="submit"]');
     await page.waitForSelector('[role="alert"]');
     assert.match(await page.locator('[role="alert"]').innerText(), /non-operator|unknown|revoked/i);
+    // the refused sign-in answered 401, which the browser logs; that one was on purpose
+    scriptErrors(page).length = 0;
     await page.fill('input[name="token"]', tokens.operator);
     await page.click('button[type="submit"]');
     await page.waitForSelector('body[data-ready]');
@@ -93,11 +95,11 @@ describe('the controller\'s dashboard (/ui/) in headless Chromium', { skip: brow
   });
 
   it('a refused message shows up in the Live tab', async () => {
-    // a device token reporting for an id it does not cover
-    const refused = await postJson(`${base}/v1/reports`, JSON.stringify({ reports: [{ deviceId: 'x9', seq: 0, x: 1, y: 1, dataMbit: 1, minRateMbps: 1, deadlineS: 1, txPowerW: 0.5, cpuGHz: 2, gigacyclesPerMbit: 3 }] }), tokens.device);
-    assert.equal(refused.status, 403);
-    await page.waitForSelector('#live-refused li');
-    assert.match(await page.locator('#live-refused').innerText(), /forbidden/);
+    // a report with a token the controller does not know
+    const refused = await postJson(`${base}/v1/reports`, JSON.stringify({ reports: [{ deviceId: 'd9', seq: 0, x: 1, y: 1, dataMbit: 1, minRateMbps: 1, deadlineS: 1, txPowerW: 0.5, cpuGHz: 2, gigacyclesPerMbit: 3 }] }), `mec_device_000000000000_${'A'.repeat(32)}`);
+    assert.equal(refused.status, 401);
+    await page.waitForSelector('#live-refused li[data-code="unauthorized"]');
+    assert.match(await page.locator('#live-refused-total').innerText(), /^[1-9]\d* refused/);
   });
 
   it('the plan in force opens in the Plan tab, and the page fits a phone', async () => {
@@ -126,5 +128,13 @@ describe('the controller\'s dashboard (/ui/) in headless Chromium', { skip: brow
     const html = await (await fetch(`${base}/ui/`)).text();
     assert.match(html, /name="token"/);
     assert.doesNotMatch(html, /id="view-plan"/);
+  });
+
+  it('the controller stops cleanly while the page holds a live stream open', async () => {
+    await page.goto(`${base}/ui/#live`);
+    await page.waitForFunction(() => (globalThis as any).document.body.dataset.live === 'open');
+    controller.child.kill('SIGTERM');
+    assert.equal(await controller.exited, 0);
+    await page.waitForFunction(() => /lost/.test((globalThis as any).document.querySelector('#live-status').textContent));
   });
 });

@@ -122,8 +122,8 @@ export function historySpec(points: Array<{ at: number; value: number; series: s
     data: { values: points.map((p) => ({ ...p, time: new Date(p.at).toISOString() })) },
     mark: { type: 'line', point: true, interpolate: 'step-after' },
     encoding: {
-      x: { field: 'time', type: 'temporal', title: null },
-      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } },
+      x: { field: 'time', type: 'temporal', title: null, axis: { format: '%H:%M:%S', labelAngle: 0, tickCount: 5, labelOverlap: true } },
+      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false }, axis: { format: '~s' } },
       color: { field: 'series', type: 'nominal', title: null, legend: new Set(points.map((p) => p.series)).size > 1 ? {} : null },
       tooltip: [{ field: 'time', type: 'temporal', timeUnit: 'hoursminutesseconds' }, { field: 'value', type: 'quantitative', format: '.4~g' }],
     },

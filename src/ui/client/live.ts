@@ -19,6 +19,7 @@ let refusedTotal = 0;
 const reports: DeviceRow[] = [];
 let chartsDue = false;
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const clock = (t: number) => new Date(t).toLocaleTimeString([], { hour12: false });
 
 function quantile(values: number[], q: number): number | null {
@@ -57,10 +58,10 @@ function renderState(): void {
       h('th', { scope: 'row' }, a.serverId), h('td', {}, a.connected ? 'connected' : 'gone'), h('td', { class: 'num' }, `${fmt(a.x)}, ${fmt(a.y)}`),
       h('td', { class: 'num' }, fmt(a.cpuGHz)), h('td', { class: 'num' }, fmt(a.bandwidthMHz)), h('td', { class: 'num' }, fmt(a.backhaulMbps)))))));
   const dev = byId('live-devices');
-  dev.textContent = `${state.devices.total} devices known; ${state.reports.total} reports accepted since the dashboard started.`;
+  dev.textContent = `${plural(state.devices.total, 'device')} known; ${plural(state.reports.total, 'report')} accepted since the dashboard started.`;
   dev.dataset.devices = String(state.devices.total);
   const last = plans.at(-1);
-  byId('live-status').textContent = `${connected} of ${state.agents.length} agents connected, ${state.devices.total} devices, ${last ? `plan ${last.planId} in force` : 'no plan yet'}${state.lastPlanError ? `; last planning error: ${state.lastPlanError}` : ''}. Updates are pushed as they happen.`;
+ byId('live-status').textContent = `${connected} of ${plural(state.agents.length, 'agent')} connected, ${plural(state.devices.total, 'device')}, ${last ? `plan ${last.planId} in force` : 'no plan yet'}${state.lastPlanError ? `; last planning error: ${state.lastPlanError}` : ''}. Updates are pushed as they happen.`;
 }
 
 function renderReports(): void {
@@ -75,11 +76,11 @@ function renderRefused(): void {
 function renderPlans(): void {
   const last = plans.at(-1);
   const summary = byId('live-plan-summary');
-  summary.textContent = last ? `${plans.length} plans seen; in force: plan ${last.planId} (${last.algorithm}, ${last.status}${last.verified ? ', checked' : ''}), ${last.devices} devices, total latency ${fmt(last.totalLatencyS, 's')}, planned in ${fmt(last.solveMs, 'ms')} (${last.trigger}).` : 'No plan yet.';
+  summary.textContent = last ? `${plural(plans.length, 'plan')} seen; in force: plan ${last.planId} (${last.algorithm}, ${last.status}${last.verified ? ', checked' : ''}), ${plural(last.devices, 'device')}, total latency ${fmt(last.totalLatencyS, 's')}, planned in ${fmt(last.solveMs, 'ms')} (${last.trigger}).` : 'No plan yet.';
   summary.dataset.plans = String(plans.length);
   const lat = latencies.map((l) => l.ms);
   const s = byId('live-latency-summary');
-  s.textContent = lat.length ? `${lat.length} decisions: median ${fmt(quantile(lat, 0.5), 'ms')}, p99 ${fmt(quantile(lat, 0.99), 'ms')} (from the commit of a report to the push of the first plan computed from it).` : 'No decision measured yet.';
+  s.textContent = lat.length ? `${plural(lat.length, 'decision')}: median ${fmt(quantile(lat, 0.5), 'ms')}, p99 ${fmt(quantile(lat, 0.99), 'ms')} (from the commit of a report to the push of the first plan computed from it).` : 'No decision measured yet.';
   s.dataset.decisions = String(lat.length);
   scheduleCharts();
 }
