@@ -123,7 +123,7 @@ export function historySpec(points: Array<{ at: number; value: number; series: s
     mark: { type: 'line', point: true, interpolate: 'step-after' },
     encoding: {
       x: { field: 'time', type: 'temporal', title: null, axis: { format: '%H:%M:%S', labelAngle: 0, tickCount: 5, labelOverlap: true } },
-      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false }, axis: { format: '~s' } },
+      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false }, axis: { format: '.4~g' } },
       color: { field: 'series', type: 'nominal', title: null, legend: new Set(points.map((p) => p.series)).size > 1 ? {} : null },
       tooltip: [{ field: 'time', type: 'temporal', timeUnit: 'hoursminutesseconds' }, { field: 'value', type: 'quantitative', format: '.4~g' }],
     },
