@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { systems, getSystem, systemOf } from '../systems.ts';
-import type { SystemDefinition } from '../core/system.ts';
+import { solveOptionFlags, type SolveOptions, type SystemDefinition } from '../core/system.ts';
 import { resolveSolver } from '../api/resolve.ts';
 import { runSolver, type RunOptions } from '../api/run.ts';
 import { InvalidResultError } from '../api/errors.ts';
@@ -121,7 +121,8 @@ export function registerCoreCommands(program: Command): void {
         process.stdout.write(`${system.name}: ${system.summary}\n`);
         const width = Math.max(...system.algorithms.map((a) => a.name.length));
         for (const a of system.algorithms) {
-          process.stdout.write(`  ${a.name.padEnd(width)}  ${a.description}${a.name === system.defaultAlgorithm ? ' (default)' : ''}\n`);
+          const flags = (Object.keys(a.supports ?? {}) as (keyof SolveOptions)[]).map((k) => solveOptionFlags[k]);
+          process.stdout.write(`  ${a.name.padEnd(width)}  ${a.description}${a.name === system.defaultAlgorithm ? ' (default)' : ''}${flags.length ? ` [${flags.join(', ')}]` : ''}\n`);
         }
       }
     });

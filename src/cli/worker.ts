@@ -10,14 +10,15 @@ import { defaultWorkerTuning } from '../distributed/worker.ts';
  */
 export function registerWorkerCommand(program: Command): void {
   program.command('worker')
-    .description('take jobs (figure samples, three-tier group chunks) from a Redis queue until stopped; SIGINT/SIGTERM finish the jobs in hand first')
+    .description('take jobs (figure samples, three-tier group chunks, compare cases) from a Redis queue until stopped; SIGINT/SIGTERM finish the jobs in hand first')
     .requiredOption('--redis <url>', 'Redis URL, e.g. redis://host:6379')
     .option('--prefix <name>', 'key prefix, the same as the clients\'', DEFAULT_PREFIX)
     .option('--concurrency <n>', 'jobs at once (one compute thread each)', String(defaultWorkerTuning.concurrency))
     .option('--lock-ms <ms>', 'job lock duration: a dead worker\'s job is retried elsewhere after about this long', String(defaultWorkerTuning.lockDurationMs))
     .option('--stalled-ms <ms>', 'interval of the stalled-job check', String(defaultWorkerTuning.stalledIntervalMs))
+    .option('--allow-user-code', 'also run `mec compare` cases with exec:<program> or module-path algorithms (whoever can write to the Redis can then run programs here; the paths must exist on this machine)')
     .option('--quiet', 'no line per job on stderr')
-    .action(async (flags: { redis: string; prefix: string; concurrency: string; lockMs: string; stalledMs: string; quiet?: boolean }) => {
+    .action(async (flags: { redis: string; prefix: string; concurrency: string; lockMs: string; stalledMs: string; allowUserCode?: boolean; quiet?: boolean }) => {
       const positive = (flag: string, v: string) => {
         const n = parseNumberFlag(flag, v, 'int');
         if (n < 1) throw new InputError('must be at least 1', `--${flag}`);
@@ -27,9 +28,10 @@ export function registerWorkerCommand(program: Command): void {
         url: parseRedisUrl(flags.redis), prefix: parsePrefix(flags.prefix),
         concurrency: positive('concurrency', flags.concurrency), lockDurationMs: positive('lock-ms', flags.lockMs),
         stalledIntervalMs: positive('stalled-ms', flags.stalledMs), maxStalledCount: defaultWorkerTuning.maxStalledCount,
+        allowUserCode: !!flags.allowUserCode,
       };
       const { startWorker } = await import('../distributed/worker.ts');
-      const handle = await startWorker({ ...opts, log: (line) => { if (!flags.quiet || !/^(active|completed) /.test(line)) process.stderr.write(`worker: ${line}\n`); } });
+      const handle = await reportingDistributedFailure(() => startWorker({ ...opts, log: (line) => { if (!flags.quiet || !/^(active|completed) /.test(line)) process.stderr.write(`worker: ${line}\n`); } }));
       await new Promise<void>((resolve) => {
         const stop = (sig: string) => {
           process.stderr.write(`worker: ${sig}: finishing the jobs in hand\n`);

@@ -67,11 +67,12 @@ export async function runDistributed<K extends JobKind>(items: WorkItem<K>[], op
   const hash = resultsKey(target, opts.runId);
   const results = new Map<string, JobKinds[K]['output']>();
   const redis = openRedis(target.url);
-  redis.on('error', () => {}); // surfaced by the commands that fail (the ping below first)
+  let lastError = '';
+  redis.on('error', (err: Error) => { lastError = err.message; }); // surfaced by the commands that fail (the ping below first)
   const connection = bullConnection(target.url);
   let queue: Queue | undefined, events: QueueEvents | undefined;
   try {
-    await redis.ping().catch((err: Error) => { throw new Error(`cannot reach Redis at ${target.url}: ${err.message}`); });
+    await redis.ping().catch((err: Error) => { throw new Error(`cannot reach Redis at ${target.url}: ${lastError || err.message}`); });
     if (opts.resume) {
       for (let i = 0; i < work.length; i += ADD_BATCH) {
         const keys = work.slice(i, i + ADD_BATCH).map((w) => w.key);

@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
 import { Piscina } from 'piscina';
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { isModuleSpec } from '../api/module.ts';
+import type { CompareCaseInput } from '../api/compare.ts';
+import { decode } from './codec.ts';
 import { QUEUE_NAME, WARM_UP, type EncodedJob, RESULT_TTL_S, bullConnection, openRedis, resultsKey, type QueuedJobData, type RedisTarget } from './settings.ts';
 
 /**
@@ -22,6 +25,11 @@ export interface WorkerOptions extends RedisTarget {
   /** How many times a job may stall before it counts as failed. */
   maxStalledCount: number;
   name?: string;
+  /**
+   * Run `mec compare` cases whose algorithm is user code (exec:<program>, a module path). Off by
+   * default: whoever can write to the Redis could otherwise run programs on this machine.
+   */
+  allowUserCode?: boolean;
   /** One line per event (ready, active, completed, failed); default: nothing. */
   log?: (line: string) => void;
 }
@@ -37,6 +45,15 @@ export interface WorkerHandle {
 export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const log = opts.log ?? (() => {});
   const name = opts.name ?? `${hostname()}:${process.pid}`;
+  // fail at once on a wrong URL or a Redis that is down (a supervisor restarts the worker);
+  // once connected, outages are ridden out by reconnecting
+  const redis = openRedis(opts.url);
+  let lastError = '';
+  redis.on('error', (err: Error) => { if (err.message !== lastError) log(`redis: ${(lastError = err.message)}`); });
+  await redis.ping().catch((err: Error) => {
+    redis.disconnect();
+    throw new Error(`cannot reach Redis at ${opts.url}: ${lastError || err.message}`);
+  });
   const pool = new Piscina({
     filename: new URL('./compute-thread.mjs', import.meta.url).href,
     minThreads: opts.concurrency,
@@ -44,10 +61,16 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   });
   // Load the sources on every thread before taking work, so "ready" means ready.
   await Promise.all(Array.from({ length: opts.concurrency }, () => pool.run({ kind: WARM_UP, payload: '' } satisfies EncodedJob)));
-  const redis = openRedis(opts.url);
 
   const worker = new Worker<QueuedJobData, { key: string; reused: boolean }>(QUEUE_NAME, async (job) => {
     const d = job.data;
+    if (d.kind === 'compare-case' && !opts.allowUserCode) {
+      const { algorithm } = decode<CompareCaseInput>(d.payload);
+      if (algorithm.startsWith('exec:') || isModuleSpec(algorithm)) {
+        // the same answer on every worker and every attempt: fail now rather than retry
+        throw new UnrecoverableError(`${name} does not run user code from the queue ("${algorithm}"); start the workers with --allow-user-code (anyone who can write to this Redis can then run programs on them)`);
+      }
+    }
     const hash = resultsKey(opts, d.runId);
     if (d.reuse && (await redis.hexists(hash, d.key))) return { key: d.key, reused: true };
     const out = (await pool.run({ kind: d.kind, payload: d.payload } satisfies EncodedJob)) as string;
@@ -66,7 +89,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   worker.on('active', (job) => log(`active ${job.id} ${job.data.key}`));
   worker.on('completed', (job) => log(`completed ${job.id} ${job.data.key}`));
   worker.on('failed', (job, err) => log(`failed ${job?.id ?? '?'} ${job?.data.key ?? ''} (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`));
-  worker.on('error', (err) => log(`error ${err.message}`));
+  worker.on('error', (err) => { if (err.message !== lastError) log(`error ${(lastError = err.message)}`); });
   await worker.waitUntilReady();
   const running = worker.run();
   log(`ready ${name} (queue ${opts.prefix}:${QUEUE_NAME}, concurrency ${opts.concurrency})`);

@@ -12,6 +12,8 @@ import { resultsKey } from '../../src/distributed/settings.ts';
 import { generateScenario } from '../../src/three-tier/generate.ts';
 import { solveAdmm } from '../../src/three-tier/algorithms/admm.ts';
 import { verifyThreeTier } from '../../src/verify/three-tier.ts';
+import { compare } from '../../src/api/compare.ts';
+import { compareDistributed } from '../../src/distributed/compare.ts';
 import { testRedis, uniquePrefix, type RedisOrSkip } from './helpers.ts';
 
 /** The client API against a real Redis, with BullMQ workers in this process (their own compute threads). */
@@ -76,6 +78,32 @@ describe('distributed runs (real Redis, in-process workers)', { skip: env.skip }
       });
       // tried as often as allowed, then given up
       assert.equal(lines.filter((l) => l.startsWith('failed ') && l.includes('no-such-figure')).length, 2);
+    } finally {
+      await Promise.all(ws.map((w) => w.close()));
+    }
+  });
+
+  test('compare cases on 2 workers: the local leaderboard and rows (times aside); user code refused unless the worker allows it', async () => {
+    const prefix = uniquePrefix('compare');
+    const lines: string[] = [];
+    const ws = await workers(url, prefix, 2, (l) => lines.push(l));
+    try {
+      const hc = getSystem('helper-coop');
+      const scenarios = [1, 2].map((seed) => ({ label: `seed ${seed}`, scenario: JSON.parse(JSON.stringify(hc.generate({ seed }))) }));
+      const algorithms = ['jtpra', 'fo', 'lcff', 'nope'];
+      const untimed = (run: Awaited<ReturnType<typeof compare>>) => ({ ...run, cases: run.cases.map((c) => ({ ...c, solveMs: null })),
+        leaderboard: run.leaderboard.map((r) => ({ ...r, meanMs: null })) });
+      const local = await compare(scenarios, algorithms);
+      const remote = await compareDistributed(scenarios, algorithms, {}, { redis: url, prefix, ...quiet });
+      assert.deepEqual(untimed(remote), untimed(local));
+      assert.equal(remote.cases.filter((c) => c.verdict === 'valid').length, 6);
+      assert.ok(remote.cases.every((c) => c.verdict !== 'valid' || c.solveMs! >= 0));
+
+      const userCode = `exec:${process.execPath} -e 0`;
+      await assert.rejects(compareDistributed(scenarios.slice(0, 1), [userCode], {}, { redis: url, prefix, ...quiet }),
+        (err: unknown) => err instanceof DistributedRunError && /--allow-user-code/.test(err.message));
+      // refused at once, not retried
+      assert.equal(lines.filter((l) => l.startsWith('failed ') && l.includes('allow-user-code')).length, 1);
     } finally {
       await Promise.all(ws.map((w) => w.close()));
     }

@@ -50,10 +50,15 @@ describe('mec worker processes over a real Redis', { skip: env.skip }, () => {
     assert.deepEqual(workers.map((w) => (w.output().match(/completed tt\./g) ?? []).length), before);
   });
 
-  test('an unreachable Redis: one clear line, exit 1', async () => {
-    const down = await mecRun(['reproduce', 'helper-coop', 'fig4', '--quick', '--out', join(dir, 'down'), '--redis', 'redis://127.0.0.1:1']);
-    assert.equal(down.code, 1);
-    assert.match(down.output, /mec: error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+  test('an unreachable Redis: one clear line, exit 1, for a client and for a worker', async () => {
+    const [client, worker] = await Promise.all([
+      mecRun(['reproduce', 'helper-coop', 'fig4', '--quick', '--out', join(dir, 'down'), '--redis', 'redis://127.0.0.1:1']),
+      mecRun(['worker', '--redis', 'redis://127.0.0.1:1']),
+    ]);
+    for (const down of [client, worker]) {
+      assert.equal(down.code, 1, down.output);
+      assert.match(down.output, /mec: error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/);
+    }
   });
 
   test('SIGKILL of one of 3 workers during a sweep: its job is retried on another, and the figure is exactly the local one', async () => {
