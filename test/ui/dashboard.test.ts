@@ -18,13 +18,21 @@ let ui: Proc;
 let base = '';
 let browser: Browser;
 
-/** What `mec generate` + `mec solve --json` give for the same seed, options and algorithm. */
+const generated = new Map<string, Promise<string>>();
+
+/** What `mec generate` + `mec solve --json` give for the same seed, options and algorithm (one generate per scenario). */
 async function cliResult(system: string, seed: number, options: Record<string, string | number>, algorithm: string): Promise<Record<string, any>> {
   const flags = Object.entries(options).flatMap(([k, v]) => [`--${k}`, String(v)]);
-  const file = join(dir, `${system}-${seed}-${algorithm}.json`);
-  const gen = await mecRun(['generate', system, '--seed', String(seed), ...flags, '--out', file]);
-  assert.equal(gen.code, 0, gen.stderr);
-  const solved = await mecRun(['solve', file, '--json', '--algorithm', algorithm]);
+  const key = [system, seed, ...flags].join(' ');
+  if (!generated.has(key)) {
+    generated.set(key, (async () => {
+      const file = join(dir, `${system}-${seed}-${generated.size}.json`);
+      const gen = await mecRun(['generate', system, '--seed', String(seed), ...flags, '--out', file]);
+      assert.equal(gen.code, 0, gen.stderr);
+      return file;
+    })());
+  }
+  const solved = await mecRun(['solve', await generated.get(key)!, '--json', '--algorithm', algorithm]);
   assert.equal(solved.code, 0, solved.stderr);
   return JSON.parse(solved.stdout);
 }
