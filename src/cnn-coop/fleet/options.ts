@@ -86,7 +86,18 @@ export function optionsOn(s: Scenario, pre: Precomputed, m: number, servers: num
   let kept = all.filter(meets);
   const hopeless = kept.length === 0 && localS === Infinity;
   if (hopeless) kept = all.map((o) => ({ ...o, task: { ...o.task, deadlineS: Infinity, minAlpha: Math.min(o.task.minAlpha, 1) } }));
-  const options = kept.filter((o, i) => !kept.some((p, j) => p.server === o.server && j !== i && dominates(p.task, o.task) && (!dominates(o.task, p.task) || j < i)));
+  // Dominance is within a server, and kept is grouped by server: compare inside each group only.
+  const options: TaskOption[] = [];
+  for (let g = 0; g < kept.length;) {
+    let e = g;
+    while (e < kept.length && kept[e].server === kept[g].server) e++;
+    for (let i = g; i < e; i++) {
+      let dominated = false;
+      for (let j = g; j < e && !dominated; j++) dominated = j !== i && dominates(kept[j].task, kept[i].task) && (!dominates(kept[i].task, kept[j].task) || j < i);
+      if (!dominated) options.push(kept[i]);
+    }
+    g = e;
+  }
   return { options, localS: hopeless ? pre.localS[m] : localS, hopeless, deadlineS: d.deadlineS };
 }
 
