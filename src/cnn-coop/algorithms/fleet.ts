@@ -22,6 +22,7 @@ import type { TaskOptions } from '../options.ts';
 import { FleetState } from '../fleet/state.ts';
 import { fleetBound } from '../fleet/bound.ts';
 import { fleetResult } from '../fleet/result.ts';
+import { remember } from '../fleet/memo.ts';
 
 export interface FleetOptions extends SolveOptions {
   /** Candidate servers per task (default 8). */
@@ -76,6 +77,7 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
   const state = new FleetState(tasks, N, start);
   state.improve({ deadline: budget !== undefined ? t0 + 0.85 * budget : Infinity });
   const improveMs = performance.now() - t0 - relaxMs;
+  remember(s, pre, { tasks, choice: state.choice });
   const totals = state.totals();
   const hopeless = tasks.flatMap((t, m) => (t.hopeless ? [s.devices[m].id] : []));
   void end;
