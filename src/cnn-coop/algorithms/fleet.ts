@@ -15,9 +15,9 @@
  */
 import type { Algorithm, SolveOptions } from '../../core/system.ts';
 import type { Result, Scenario } from '../model.ts';
-import { allSplits, precompute, type Precomputed } from '../physics.ts';
+import { precompute } from '../physics.ts';
 import { greedyStart } from '../search.ts';
-import { DEFAULT_CANDIDATE_SERVERS, nearestServers, optionsOn, splitTable } from '../fleet/options.ts';
+import { DEFAULT_CANDIDATE_SERVERS, nearestServers, optionsOn, splitIndex, splitTable } from '../fleet/options.ts';
 import type { TaskOptions } from '../options.ts';
 import { FleetState } from '../fleet/state.ts';
 import { fleetBound } from '../fleet/bound.ts';
@@ -30,10 +30,9 @@ export interface FleetOptions extends SolveOptions {
 }
 
 /** The option index of (server, split index k of allSplits) in a task's options, -1 local, undefined when absent. */
-function optionIndex(pre: Precomputed, t: TaskOptions, server: number, k: number): number | undefined {
+function optionIndex(t: TaskOptions, server: number, k: number): number | undefined {
   if (server < 0) return Number.isFinite(t.localS) ? -1 : undefined;
-  const split = allSplits(pre.profiles[server])[k];
-  const c = t.options.findIndex((o) => o.server === server && o.split!.layers === split.layers && o.split!.finishAt === split.finishAt);
+  const c = t.options.findIndex((o) => o.server === server && splitIndex(o.split!) === k);
   return c < 0 ? undefined : c;
 }
 
@@ -69,7 +68,7 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
     }
     let heaviest: [number, number, number] | undefined;
     for (const col of cols) if (!heaviest || col[2] > heaviest[2]) heaviest = col;
-    const c = heaviest ? optionIndex(pre, tasks[m], heaviest[0], heaviest[1]) : undefined;
+    const c = heaviest ? optionIndex(tasks[m], heaviest[0], heaviest[1]) : undefined;
     if (c !== undefined) start[m] = c;
     else if (start[m] < 0 && !Number.isFinite(tasks[m].localS)) start[m] = 0;
   });

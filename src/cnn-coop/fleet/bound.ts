@@ -1,6 +1,7 @@
 import type { Scenario } from '../model.ts';
 import { allSplits, type Precomputed } from '../physics.ts';
 import type { TaskOptions } from '../options.ts';
+import { splitIndex } from './options.ts';
 
 /**
  * A proved lower bound on the total latency of every feasible plan of the generalised problem (19)
@@ -208,6 +209,17 @@ function evaluate(s: Scenario, pre: Precomputed, geo: Geometry, lk: Links, hopel
   return total;
 }
 
+/**
+ * The bound at given loads Y (e.g. a plan's Σ_i sqrt(w_i t_ir) per server and resource), each task's
+ * deadline price chosen exactly: one evaluation of G, O(M·N·(K+2)), no relaxation solved.
+ */
+export function boundAt(s: Scenario, pre: Precomputed, hopelessTasks: ArrayLike<boolean>, Y: Float64Array): number {
+  const M = s.devices.length;
+  if (M === 0) return 0;
+  const hopeless = Uint8Array.from({ length: M }, (_, m) => (hopelessTasks[m] ? 1 : 0));
+  return evaluate(s, pre, geometry(s, pre), links(s, pre, hopeless), hopeless, Y, new Float64Array(M), new Int32Array(M));
+}
+
 export interface BoundOptions {
   /** performance.now() after which no further iteration starts (one full evaluation always runs). */
   deadline?: number;
@@ -247,7 +259,7 @@ export function fleetBound(s: Scenario, pre: Precomputed, tasks: TaskOptions[], 
     t.options.forEach((o, c) => {
       if (onlyChosen && choice[m] !== c) return;
       // Options carry their split; its index in allSplits is the key's k.
-      const k = allSplits(pre.profiles[o.server]).findIndex((sp) => sp.layers === o.split!.layers && sp.finishAt === o.split!.finishAt);
+      const k = splitIndex(o.split!);
       addColumn(m, o.server, k, Math.sqrt(o.task.txS), Math.sqrt(o.task.computeS), Math.sqrt(o.task.backhaulS), o.task.fixedS, choice[m] === c ? 1 : 0);
     });
     if (Number.isFinite(t.localS)) addColumn(m, -1, 0, 0, 0, 0, t.localS, choice[m] < 0 ? 1 : 0);

@@ -5,7 +5,7 @@ import { precompute, type Precomputed, type Split } from '../physics.ts';
 import { allocTask } from '../plan.ts';
 import { DEFAULT_CANDIDATE_SERVERS, nearestServers, optionsOn, splitTable } from './options.ts';
 import { FleetState } from './state.ts';
-import { fleetBound } from './bound.ts';
+import { boundAt } from './bound.ts';
 import { repairedResult } from './result.ts';
 import { precomputeFrom, recall, remember } from './memo.ts';
 import { solveFleet } from '../algorithms/fleet.ts';
@@ -33,10 +33,10 @@ export interface RepairOptions {
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Devices are flat records of numbers and an id: field by field is much cheaper than JSON. */
+/** Devices are flat records (the schema is strict): field by field is much cheaper than JSON. */
 function sameDevice(a: Device, b: Device): boolean {
-  const ka = Object.keys(a) as (keyof Device)[];
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+  return a.id === b.id && a.x === b.x && a.y === b.y && a.dataMbit === b.dataMbit && a.minRateMbps === b.minRateMbps && a.deadlineS === b.deadlineS
+    && a.txPowerW === b.txPowerW && a.cpuGHz === b.cpuGHz && a.gigacyclesPerMbit === b.gigacyclesPerMbit;
 }
 
 function sharedChanged(a: Scenario, b: Scenario): boolean {
@@ -198,7 +198,8 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
   state.improve({ scope, maxRounds: 4, deadline: budget !== undefined ? t0 + 0.8 * budget : Infinity });
   const totals = state.totals();
   const hopeless = tasks.some((t) => t.hopeless);
-  const bound = fleetBound(next, pre, tasks, state.choice, state.w, { outer: 1, sweeps: 0 });
+  // The plan's own loads (Σ sqrt(w t) per server, weighted by its deadline multipliers) as Y.
+  const bound = { bound: boundAt(next, pre, tasks.map((t) => t.hopeless), state.U) };
   const boundHolds = !hopeless && totals.violators === 0 && Number.isFinite(bound.bound);
   // A row can be copied when its device is unchanged and its server still holds the carried
   // shares (or it stays local).

@@ -45,11 +45,25 @@ export class FleetState {
   allocationMs = 0;
   swapMs = 0;
   swapRounds = 0;
-  /** Per task, per option: sqrt of its three times (3 per option) and its server; options are grouped by server. */
-  private readonly sq: Float64Array[];
-  private readonly optServer: Int32Array[];
-  /** Per task: (server, first option, end) triples, one per server it may use. */
-  private readonly groups: Int32Array[];
+  /** Task m's options are [off[m], off[m + 1]) in the flat arrays; sq holds sqrt of each option's three times. */
+  private readonly off: Int32Array;
+  private readonly sq: Float64Array;
+  /** Per task, made when first needed: (server, first option, end) triples; options are grouped by server. */
+  private readonly groups: (Int32Array | undefined)[];
+
+  private groupsOf(m: number): Int32Array {
+    let g = this.groups[m];
+    if (!g) {
+      const out: number[] = [];
+      this.tasks[m].options.forEach((o, c) => {
+        if (c === 0 || o.server !== this.tasks[m].options[c - 1].server) out.push(o.server, c, c + 1);
+        else out[out.length - 1] = c + 1;
+      });
+      g = Int32Array.from(out);
+      this.groups[m] = g;
+    }
+    return g;
+  }
 
   /**
    * `preset`: allocations known to be exact for a server's members (in increasing task order),
@@ -61,20 +75,19 @@ export class FleetState {
     let scale = 1;
     for (const t of tasks) for (const o of t.options) scale = Math.max(scale, o.aloneS);
     this.penalty = 1e6 * scale;
-    this.sq = tasks.map((t) => {
-      const v = new Float64Array(3 * t.options.length);
-      t.options.forEach((o, c) => { v[3 * c] = Math.sqrt(o.task.txS); v[3 * c + 1] = Math.sqrt(o.task.computeS); v[3 * c + 2] = Math.sqrt(o.task.backhaulS); });
-      return v;
-    });
-    this.optServer = tasks.map((t) => Int32Array.from(t.options, (o) => o.server));
-    this.groups = this.optServer.map((os) => {
-      const g: number[] = [];
-      for (let c = 0; c < os.length; c++) {
-        if (c === 0 || os[c] !== os[c - 1]) g.push(os[c], c, c + 1);
-        else g[g.length - 1] = c + 1;
+    // One flat array for every option's vector (a repair builds a state per change: no per-task allocation).
+    this.off = new Int32Array(this.M + 1);
+    for (let m = 0; m < this.M; m++) this.off[m + 1] = this.off[m] + tasks[m].options.length;
+    this.sq = new Float64Array(3 * this.off[this.M]);
+    for (let m = 0; m < this.M; m++) {
+      const opts = tasks[m].options;
+      for (let c = 0; c < opts.length; c++) {
+        const j = 3 * (this.off[m] + c);
+        const t = opts[c].task;
+        this.sq[j] = Math.sqrt(t.txS); this.sq[j + 1] = Math.sqrt(t.computeS); this.sq[j + 2] = Math.sqrt(t.backhaulS);
       }
-      return Int32Array.from(g);
-    });
+    }
+    this.groups = new Array(this.M);
     this.members = Array.from({ length: N }, () => []);
     for (let m = 0; m < this.M; m++) { const n = this.serverOf(m); if (n >= 0) this.members[n].push(m); }
     this.alloc = new Array(N).fill(null);
@@ -120,11 +133,11 @@ export class FleetState {
     const eta = st.alloc?.deadlineMultipliers;
     list.forEach((m, i) => { const e = eta ? eta[i] : 0; this.w[m] = 1 + (Number.isFinite(e) ? Math.min(e, 1e6) : 0); });
     let u0 = 0; let u1 = 0; let u2 = 0;
+    const v = this.sq;
     for (const m of list) {
-      const v = this.sq[m];
-      const c = this.choice[m];
+      const j = 3 * (this.off[m] + this.choice[m]);
       const sw = Math.sqrt(this.w[m]);
-      u0 += sw * v[3 * c]; u1 += sw * v[3 * c + 1]; u2 += sw * v[3 * c + 2];
+      u0 += sw * v[j]; u1 += sw * v[j + 1]; u2 += sw * v[j + 2];
     }
     this.U[3 * n] = u0; this.U[3 * n + 1] = u1; this.U[3 * n + 2] = u2;
   }
@@ -139,13 +152,14 @@ export class FleetState {
     const U = this.U;
     let d = (c < 0 ? wm * this.localCost(m) : wm * this.taskOf(m, c).fixedS) - (cur < 0 ? wm * this.localCost(m) : wm * this.taskOf(m, cur).fixedS);
     let a0 = 0; let a1 = 0; let a2 = 0;
-    const v = this.sq[m];
+    const v = this.sq;
+    const base = 3 * this.off[m];
     if (from >= 0) {
-      a0 = sw * v[3 * cur]; a1 = sw * v[3 * cur + 1]; a2 = sw * v[3 * cur + 2];
+      a0 = sw * v[base + 3 * cur]; a1 = sw * v[base + 3 * cur + 1]; a2 = sw * v[base + 3 * cur + 2];
       d -= a0 * (2 * U[3 * from] - a0) + a1 * (2 * U[3 * from + 1] - a1) + a2 * (2 * U[3 * from + 2] - a2);
     }
     if (to >= 0) {
-      const b0 = sw * v[3 * c]; const b1 = sw * v[3 * c + 1]; const b2 = sw * v[3 * c + 2];
+      const b0 = sw * v[base + 3 * c]; const b1 = sw * v[base + 3 * c + 1]; const b2 = sw * v[base + 3 * c + 2];
       const same = to === from;
       d += b0 * (2 * (U[3 * to] - (same ? a0 : 0)) + b0) + b1 * (2 * (U[3 * to + 1] - (same ? a1 : 0)) + b1) + b2 * (2 * (U[3 * to + 2] - (same ? a2 : 0)) + b2);
     }
@@ -231,33 +245,31 @@ export class FleetState {
     const U = this.U;
     /** Least surrogate cost of m on server n when its load is U_n - sw_x·sq_x (x's current vector): [option, cost]. */
     let bestC = -1;
+    const v = this.sq;
     const bestOn = (m: number, n: number, x: number): number => {
-      const os = this.optServer[m];
-      const v = this.sq[m];
       const sw = Math.sqrt(this.w[m]);
-      const vx = this.sq[x];
-      const cx = this.choice[x];
+      const jx = 3 * (this.off[x] + this.choice[x]);
       const swx = Math.sqrt(this.w[x]);
-      const L0 = U[3 * n] - swx * vx[3 * cx]; const L1 = U[3 * n + 1] - swx * vx[3 * cx + 1]; const L2 = U[3 * n + 2] - swx * vx[3 * cx + 2];
+      const L0 = U[3 * n] - swx * v[jx]; const L1 = U[3 * n + 1] - swx * v[jx + 1]; const L2 = U[3 * n + 2] - swx * v[jx + 2];
       let bestD = Infinity;
       bestC = -1;
-      const g = this.groups[m];
+      const g = this.groupsOf(m);
       let lo = 0;
       let hi = 0;
       for (let i = 0; i < g.length; i += 3) if (g[i] === n) { lo = g[i + 1]; hi = g[i + 2]; break; }
-      void os;
+      const base = 3 * this.off[m];
       for (let c = lo; c < hi; c++) {
-        const b0 = sw * v[3 * c]; const b1 = sw * v[3 * c + 1]; const b2 = sw * v[3 * c + 2];
+        const b0 = sw * v[base + 3 * c]; const b1 = sw * v[base + 3 * c + 1]; const b2 = sw * v[base + 3 * c + 2];
         const d = this.w[m] * this.tasks[m].options[c].task.fixedS + b0 * (2 * L0 + b0) + b1 * (2 * L1 + b1) + b2 * (2 * L2 + b2);
         if (d < bestD) { bestD = d; bestC = c; }
       }
       return bestD;
     };
     const removal = (m: number, n: number) => {
-      const v = this.sq[m];
       const c = this.choice[m];
+      const j = 3 * (this.off[m] + c);
       const sw = Math.sqrt(this.w[m]);
-      const a0 = sw * v[3 * c]; const a1 = sw * v[3 * c + 1]; const a2 = sw * v[3 * c + 2];
+      const a0 = sw * v[j]; const a1 = sw * v[j + 1]; const a2 = sw * v[j + 2];
       return this.w[m] * this.tasks[m].options[c].task.fixedS + a0 * (2 * U[3 * n] - a0) + a1 * (2 * U[3 * n + 1] - a1) + a2 * (2 * U[3 * n + 2] - a2);
     };
     const targets = new Set<number>();
