@@ -7,7 +7,7 @@
  * RUNS=n samples a point (default 16), REPEAT=n runs a configuration (default 2, best kept).
  * On this 2-core machine, shared with other sessions, more than 2 workers cannot help: the
  * ratio column says what the hardware gave, with the load average next to it.
- * Then the queue's cost per job: a sweep of ~1 ms samples (helper-coop fig7) on 1 worker against
+ * Then the queue's cost per job: a sweep of short samples (helper-coop fig7, a few ms) on 1 worker against
  * the same samples in this thread; (distributed - local) / jobs is the overhead of one job
  * (enqueue, fetch and lock, result write, completion event, result read) on loopback.
  */
