@@ -56,8 +56,8 @@ export function improvePass(m: GroupMoveModel, stats: ImproveStats): number {
     let oldCost = of.linear + ownUp + alpha * ((XMk + of.rootM) ** 2 - XMk * XMk);
     if (oldPlace >= 0) { const xk = X[oldPlace] - of.rootS; oldCost += alpha * ((xk + of.rootS) ** 2 - xk * xk); }
     cand.length = 0;
-    const consider = (place: number, f: Footprint, time: number, ext: number) => {
-      if (time > g.deadlineS[k]) return;
+    // `time` (the mover's own delay, for its deadline) is computed only for a gaining candidate
+    const consider = (place: number, f: Footprint, time: () => number, ext: number) => {
       let cost = f.linear + alpha * ((XMk + f.rootM) ** 2 - XMk * XMk) + ext;
       if (place >= 0) {
         const xk = X[place] - (place === oldPlace ? of.rootS : 0);
@@ -65,13 +65,17 @@ export function improvePass(m: GroupMoveModel, stats: ImproveStats): number {
         const own = of.upS >= 0 && of.upS !== place ? p * g.gain[k * S + place] : 0;
         cost += m.uploadCost(k, place, f.upBits, Math.max(0, m.interference(place) - own));
       }
-      const approx = cost - oldCost + leaveExt + m.pathDelta(k, place, f);
-      if (approx < -1e-12 * Math.abs(oldCost)) cand.push({ place, f, approx });
+      let approx = cost - oldCost + leaveExt;
+      // a new forwarder only adds path cost: the exact path term is worth computing only when
+      // the rest already gains (or the task forwards now, and leaving frees its path)
+      if (of.fwdBits === 0 && !(approx < -1e-12 * Math.abs(oldCost))) return;
+      approx += m.pathDelta(k, place, f);
+      if (approx < -1e-12 * Math.abs(oldCost) && time() <= g.deadlineS[k]) cand.push({ place, f, approx });
     };
-    if (oldPlace !== LOCAL) consider(LOCAL, m.footprint(k, LOCAL, 0, 0), g.localT[k], 0);
+    if (oldPlace !== LOCAL) consider(LOCAL, m.footprint(k, LOCAL, 0, 0), () => g.localT[k], 0);
     if (oldPlace !== MBS) {
       const f = m.footprint(k, MBS, 0, 0);
-      consider(MBS, f, g.mbsUpS[k] + (P.mbsShared ? f.rootM * (XMk + f.rootM) : g.mbsT[k] - g.mbsUpS[k]), 0);
+      consider(MBS, f, () => g.mbsUpS[k] + (P.mbsShared ? f.rootM * (XMk + f.rootM) : g.mbsT[k] - g.mbsUpS[k]), 0);
     }
     for (let i = 0; i < S; i++) {
       const own = of.upS >= 0 && of.upS !== i ? p * g.gain[k * S + i] : 0;
@@ -81,13 +85,13 @@ export function improvePass(m: GroupMoveModel, stats: ImproveStats): number {
       if (!(here && plan.c1[k] === 0)) {
         const f = m.footprint(k, i, 0, 0);
         const xk = X[i] - (i === oldPlace ? of.rootS : 0);
-        consider(i, f, up + f.rootS * (xk + f.rootS), ext);
+        consider(i, f, () => up + f.rootS * (xk + f.rootS), ext);
       }
       // all bits forwarded to the MBS through SBS i (an MBS placement with the SBS's uplink)
       if (!(here && plan.c1[k] === c)) {
         const f = m.footprint(k, i, 0, c);
         const tM = P.mbsShared ? f.rootM * (XMk + f.rootM) : (c * g.cyclesPerBit[k]) / g.mbsHz;
-        consider(i, f, up + m.pathDelayWith(i, c - (i === oldPlace ? of.fwdBits : 0)) + tM, ext);
+        consider(i, f, () => up + m.pathDelayWith(i, c - (i === oldPlace ? of.fwdBits : 0)) + tM, ext);
       }
     }
     if (cand.length === 0) continue;
