@@ -20,6 +20,9 @@ registerReproduceCommand(program);
 registerControlCommands(program);
 registerProfilesCommand(program);
 (await import('./three-tier.ts')).registerThreeTierCommands(program);
+(await import('./compare.ts')).registerCompareCommand(program);
+(await import('./worker.ts')).registerWorkerCommand(program);
+(await import('./ui.ts')).registerUiCommand(program);
 
 try {
   await program.parseAsync(process.argv);
