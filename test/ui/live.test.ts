@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { DeviceClient } from '../../src/control/device.ts';
 import { getJson, killAll, mec, mecRun, postJson, type Proc } from '../control/helpers.ts';
-import { browserSkip, horizontalOverflow, launchBrowser, SCREENSHOTS, scriptErrors, unlabelledControls, type Browser } from './browser.ts';
+import { browserSkip, externalRequests, horizontalOverflow, launchBrowser, SCREENSHOTS, scriptErrors, unlabelledControls, type Browser } from './browser.ts';
 
 /**
  * The dashboard `mec controller` serves under /ui/, in headless Chromium, against a real
@@ -114,6 +114,7 @@ describe('the controller\'s dashboard (/ui/) in headless Chromium', { skip: brow
     assert.ok(scrollWidth <= innerWidth, `page overflows: ${scrollWidth} > ${innerWidth}`);
     await page.screenshot({ path: join(SCREENSHOTS, 'live-390.png'), fullPage: true });
     assert.deepEqual(scriptErrors(page), []);
+    assert.deepEqual(externalRequests(page), []);
   });
 
   it('the API under /ui needs an operator token, and a revoked one stops at once', async () => {
