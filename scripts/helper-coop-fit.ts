@@ -3,6 +3,7 @@
  *
  *   npx tsx scripts/helper-coop-fit.ts --mode free --figures fig4 [--claims] [--runs 16] [--seed 1]
  *   npx tsx scripts/helper-coop-fit.ts --mode joint --figures fig4,fig5,fig6,fig7,fig8 --claims
+ *   npx tsx scripts/helper-coop-fit.ts --table       # the figures/README.md table of every fit so far
  *
  * Searches with `--runs` draws a point (the reproduction's own seeds), then measures the best
  * set-up with `--measure-runs` (100, the figures' default) and a bootstrap 95 % interval, and
@@ -11,13 +12,15 @@
 import { Command } from 'commander';
 import { Piscina } from 'piscina';
 import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { type FitFile, fitTableRows } from '../src/helper-coop/fit-report.ts';
 import { writeFileAtomic, toJson } from '../src/core/io.ts';
 import { type FitMode, fitProblem, searchFit, setupOf, type FigureScore } from '../src/helper-coop/fit-search.ts';
 import { SPEC_SETUP } from '../src/helper-coop/fit-params.ts';
 import { sweepOf } from '../src/helper-coop/sweeps.ts';
 
 const program = new Command('helper-coop-fit')
-  .option('--mode <mode>', 'free | joint | common', 'free')
+  .option('--mode <mode>', 'free | joint | common | ap | caption', 'free')
   .option('--figures <list>', 'comma-separated figure ids', 'fig4,fig5,fig6,fig7,fig8')
   .option('--claims', 'keep the paper\'s JTPRA/JORCF claims as constraints')
   .option('--runs <n>', 'draws a point during the search', '16')
@@ -28,8 +31,15 @@ const program = new Command('helper-coop-fit')
   .option('--max-evaluations <n>', 'evaluation budget', '700')
   .option('--workers <n>', 'worker threads', '2')
   .option('--out <dir>', 'output folder', 'figures/helper-coop/fit')
+  .option('--table', 'no search: print the markdown table of every fit in --out')
   .parse();
 const o = program.opts();
+if (o.table) {
+  const dir = String(o.out);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as FitFile);
+  process.stdout.write(fitTableRows(files).join('\n') + '\n');
+  process.exit(0);
+}
 const figures = String(o.figures).split(',');
 const problem = fitProblem(o.mode as FitMode, figures, !!o.claims);
 const pool = new Piscina({ filename: new URL('./helper-coop-fit.worker.mjs', import.meta.url).href, maxThreads: Number(o.workers), minThreads: Number(o.workers) });

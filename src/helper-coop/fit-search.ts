@@ -25,7 +25,10 @@ export const HELD: Record<string, ParamName[]> = {
   fig8: ['dataBits', 'helpers'],
 };
 
-export type FitMode = 'free' | 'joint' | 'common';
+export type FitMode = 'free' | 'joint' | 'common' | 'ap' | 'caption';
+
+/** JORCF's access point: the part of the set-up the spec itself calls tuned (§9). */
+export const AP_ONLY: ParamName[] = ['apDistanceM', 'apTxPowerW'];
 
 export interface Variable {
   key: string;
@@ -40,14 +43,19 @@ export interface FitProblem {
   keepClaims: boolean;
 }
 
-/** free: one figure, everything its own; joint: one Table 1, held values per figure; common: one value of everything. */
+/**
+ * free: one figure, everything its own; joint: one Table 1, held values per figure; common: one
+ * value of everything; ap: only JORCF's access point moves (one for all figures), the rest is the spec's;
+ * caption: Table 1 stays the spec's, each figure's held values and JORCF's access point are its own.
+ */
 export function fitProblem(mode: FitMode, figures: string[], keepClaims: boolean): FitProblem {
   const keys = new Map<string, ParamRange>();
   for (const fig of figures) {
     const swept = sweepOf(fig).param;
-    for (const p of [...TABLE1, ...HELD[fig]]) {
+    const free = mode === 'ap' ? AP_ONLY : mode === 'caption' ? [...AP_ONLY, ...HELD[fig]] : [...TABLE1, ...HELD[fig]];
+    for (const p of free) {
       if (p === swept) continue;
-      const shared = mode === 'common' || (mode === 'joint' && TABLE1.includes(p));
+      const shared = mode === 'common' || mode === 'ap' || (mode === 'joint' && TABLE1.includes(p));
       keys.set(shared ? p : `${fig}.${p}`, RANGES[p]);
     }
   }
