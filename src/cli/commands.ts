@@ -1,40 +1,70 @@
 import type { Command } from 'commander';
 import { systems, getSystem, systemOf } from '../systems.ts';
-import { findAlgorithm, runAlgorithm, type SystemDefinition } from '../core/system.ts';
+import type { SystemDefinition } from '../core/system.ts';
+import { resolveSolver } from '../api/resolve.ts';
+import { runSolver, type RunOptions } from '../api/run.ts';
+import { InvalidResultError } from '../api/errors.ts';
+import { DEFAULT_TIME_LIMIT_MS } from '../api/exec.ts';
 import { InputError } from '../core/errors.ts';
 import { readDocument, toJson, writeFileAtomic } from '../core/io.ts';
 import { parseNumberFlag } from './parse.ts';
 
 /** Writes a document to a file (atomically) or to stdout. */
-function emit(text: string, outPath?: string): void {
+export function emit(text: string, outPath?: string): void {
   if (outPath) writeFileAtomic(outPath, text);
   else process.stdout.write(text);
 }
 
-function loadScenario(path: string): { system: SystemDefinition; scenario: unknown } {
+export function loadScenario(path: string): { system: SystemDefinition; scenario: unknown } {
   const raw = readDocument(path);
   const system = systemOf(raw, path);
   return { system, scenario: system.parseScenario(raw) };
 }
 
-function solveAndReport(system: SystemDefinition, scenario: unknown, algorithmName: string | undefined, json: boolean, out?: string): number {
-  const name = algorithmName ?? system.defaultAlgorithm;
-  const algorithm = findAlgorithm(system, name);
-  if (!algorithm) {
-    throw new InputError(`unknown algorithm "${name}" for ${system.name} (known: ${system.algorithms.map((a) => a.name).join(', ')})`, '--algorithm');
-  }
-  if (algorithm.smallOnly && algorithm.smallOnly.sizeOf(scenario) > algorithm.smallOnly.maxSize) {
-    throw new InputError(`"${name}" is for small instances (size ${algorithm.smallOnly.sizeOf(scenario)} > ${algorithm.smallOnly.maxSize})`, '--algorithm');
-  }
-  const result = runAlgorithm(algorithm, scenario);
-  const report = system.verify(scenario, result);
-  if (json) emit(toJson(result), out);
+export interface SolveFlags {
+  algorithm?: string;
+  json?: boolean;
+  out?: string;
+  bound?: boolean;
+  workers?: string;
+  timeBudgetMs?: string;
+  timeLimitMs?: string;
+}
+
+/**
+ * `mec solve` (and `demo`, and the `three-tier-solve` alias): any solver through the one
+ * pipeline of src/api/run.ts. A result the checker rejects is never printed as a plan: its
+ * issues go to stderr and the exit code is 1.
+ */
+export async function solveAndReport(system: SystemDefinition, scenario: unknown, flags: SolveFlags): Promise<void> {
+  const options: RunOptions = {
+    ...(flags.bound ? { bound: true } : {}),
+    ...(flags.workers !== undefined ? { workers: parseNumberFlag('workers', flags.workers, 'int') } : {}),
+    ...(flags.timeBudgetMs !== undefined ? { timeBudgetMs: parseNumberFlag('time-budget-ms', flags.timeBudgetMs) } : {}),
+  };
+  const timeLimitMs = flags.timeLimitMs !== undefined ? parseNumberFlag('time-limit-ms', flags.timeLimitMs) : undefined;
+  if (timeLimitMs !== undefined && !(timeLimitMs > 0)) throw new InputError('must be > 0', '--time-limit-ms');
+  const solver = await resolveSolver(system, flags.algorithm, { timeLimitMs });
+  const { result, report, notes } = await runSolver(system, solver, scenario, options);
+  for (const note of notes) process.stderr.write(`note: ${note}\n`);
+  if (!report.ok) throw new InvalidResultError(solver.name, report);
+  if (flags.json) emit(toJson(result), flags.out);
   else {
-    emit(system.formatResult(scenario, result) + '\n', out);
-    process.stderr.write(report.ok ? 'verify: every constraint holds (independent recomputation)\n'
-      : `verify: ${report.issues.length} issue(s):\n${report.issues.map((i) => `  ${i.task ?? ''} ${i.constraint}: ${i.message}`).join('\n')}\n`);
+    emit(system.formatResult(scenario, result) + '\n', flags.out);
+    process.stderr.write('verify: every constraint holds (independent recomputation)\n');
   }
-  return 0;
+}
+
+/** The options `solve` and its aliases share. */
+export function withSolveOptions(cmd: Command): Command {
+  return cmd
+    .option('-a, --algorithm <name>', "algorithm (see `mec algorithms`), exec:<program> (scenario JSON on stdin, result JSON on stdout) or a JS/TS module path; default: the system's main one")
+    .option('--bound', "also compute the system's proved lower bound and report it as lowerBound")
+    .option('--workers <n>', 'worker threads, for algorithms with a worker-pool path (three-tier admm)')
+    .option('--time-budget-ms <n>', 'stop improving after this wall time, for algorithms that honour a budget')
+    .option('--time-limit-ms <n>', `hard wall-time limit of an exec: solver, which is then stopped (default ${DEFAULT_TIME_LIMIT_MS})`)
+    .option('--json', 'print exactly one JSON result document on stdout')
+    .option('-o, --out <file>', 'write the output to a file instead of stdout');
 }
 
 export function registerCoreCommands(program: Command): void {
@@ -56,14 +86,11 @@ export function registerCoreCommands(program: Command): void {
     });
   }
 
-  program.command('solve').description('solve a scenario file (JSON or YAML); a table, or with --json one result document')
-    .argument('<scenario>', 'scenario file')
-    .option('-a, --algorithm <name>', "algorithm (see `mec algorithms`); default: the system's main one")
-    .option('--json', 'print exactly one JSON result document on stdout')
-    .option('-o, --out <file>', 'write the output to a file instead of stdout')
-    .action((path: string, flags: { algorithm?: string; json?: boolean; out?: string }) => {
+  withSolveOptions(program.command('solve').description('solve a scenario file (JSON or YAML) and check the result; a table, or with --json one result document')
+    .argument('<scenario>', 'scenario file'))
+    .action(async (path: string, flags: SolveFlags) => {
       const { system, scenario } = loadScenario(path);
-      solveAndReport(system, scenario, flags.algorithm, !!flags.json, flags.out);
+      await solveAndReport(system, scenario, flags);
     });
 
   program.command('verify').description('recompute every latency, energy and constraint of a result from its scenario; exit 1 if any fails')
@@ -101,12 +128,12 @@ export function registerCoreCommands(program: Command): void {
     .option('--system <name>', 'system', 'cnn-coop')
     .option('--seed <n>', 'seed', '1')
     .option('-a, --algorithm <name>', 'algorithm')
-    .action((flags: { system: string; seed: string; algorithm?: string }) => {
+    .action(async (flags: { system: string; seed: string; algorithm?: string }) => {
       const system = getSystem(flags.system);
       const options: Record<string, number | string> = { seed: parseNumberFlag('seed', flags.seed, 'int') };
       for (const opt of system.generateOptions) options[opt.flag] = opt.default;
       const scenario = system.generate(options);
       process.stderr.write(`${system.name}: default scenario, seed ${options.seed} (${system.generateOptions.map((o) => `${o.flag}=${o.default}`).join(', ')})\n`);
-      solveAndReport(system, scenario, flags.algorithm, false);
+      await solveAndReport(system, scenario, { algorithm: flags.algorithm });
     });
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../core/errors.ts';
+import { InvalidResultError, SolverFailure, describeIssue } from '../api/errors.ts';
 import { registerCoreCommands } from './commands.ts';
 import { registerReproduceCommand } from './reproduce.ts';
 import { registerControlCommands } from './control.ts';
@@ -19,6 +20,7 @@ registerReproduceCommand(program);
 registerControlCommands(program);
 registerProfilesCommand(program);
 (await import('./three-tier.ts')).registerThreeTierCommands(program);
+(await import('./ui.ts')).registerUiCommand(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -30,6 +32,17 @@ try {
   if (err instanceof InputError) {
     process.stderr.write(`mec: error: ${err.message}\n`);
     process.exit(2);
+  }
+  if (err instanceof SolverFailure) {
+    process.stderr.write(`mec: error: ${err.message}\n`);
+    process.exit(1);
+  }
+  if (err instanceof InvalidResultError) {
+    // a rejected result is a failed check: exit 1, every issue listed, no plan written
+    process.stderr.write(`mec: error: ${err.solver}: invalid result, rejected by the independent checker (${err.report.issues.length} issue(s)):\n`);
+    for (const issue of err.report.issues.slice(0, 20)) process.stderr.write(`  ${describeIssue(issue)}\n`);
+    if (err.report.issues.length > 20) process.stderr.write(`  ... ${err.report.issues.length - 20} more\n`);
+    process.exit(1);
   }
   process.stderr.write(`mec: internal error: ${(err as Error).stack ?? err}\n`);
   process.exit(1);

@@ -54,54 +54,67 @@ export interface Allocation {
 const PRICE_MIN = 1e-14;
 const PRICE_MAX = 1e14;
 
-interface Term { t: number; lo: number; price: number }
+/** Share of one resource at scale s: clamp(s·sqrt(t/ν), lo, 1); a zero time takes no share, a free resource all of it. */
+function shareAt(t: number, lo: number, price: number, s: number): number {
+  if (t === 0) return 0;
+  if (price <= 0) return 1;
+  return Math.min(1, Math.max(lo, s * Math.sqrt(t / price)));
+}
 
-/** Shares for one task at scale s: clamp(s·sqrt(t/ν), lo, 1); a zero time takes no share. */
-function shareAt(term: Term, s: number): number {
-  if (term.t === 0) return 0;
-  if (term.price <= 0) return 1;
-  return Math.min(1, Math.max(term.lo, s * Math.sqrt(term.t / term.price)));
+/** Σ_r t_r / share_r at scale s (only α has a floor). */
+function latencyAt(t0: number, t1: number, t2: number, lo: number, p0: number, p1: number, p2: number, s: number): number {
+  let v = 0;
+  if (t0 !== 0) v += t0 / shareAt(t0, lo, p0, s);
+  if (t1 !== 0) v += t1 / shareAt(t1, 0, p1, s);
+  if (t2 !== 0) v += t2 / shareAt(t2, 0, p2, s);
+  return v;
 }
 
 /**
- * The smallest s ≥ 1 with Σ t/share(s) ≤ budget (the deadline's KKT point), or Infinity when even
+ * The smallest s ≥ sMin with Σ t/share(s) ≤ budget (the deadline's KKT point), or Infinity when even
  * the whole of every resource misses the budget. Each share is linear in s between its clamps, so
- * D(s) = A/s + C on each interval between breakpoints.
+ * D(s) = A/s + C on each interval between the (at most four) breakpoints, walked upwards. Written
+ * on scalars without allocation: it is the inner loop of every allocation.
  */
-function deadlineScale(terms: Term[], budget: number, sMin = 1): number {
-  const latency = (s: number) => terms.reduce((acc, term) => (term.t === 0 ? acc : acc + term.t / shareAt(term, s)), 0);
-  if (sMin > 0 && latency(sMin) <= budget) return sMin;
-  if (terms.reduce((acc, term) => acc + term.t, 0) > budget * (1 + 1e-12)) return Infinity;
-  const breaks = [sMin];
-  for (const term of terms) {
-    if (term.t === 0 || term.price <= 0) continue;
-    const unit = Math.sqrt(term.t / term.price);
-    breaks.push(term.lo / unit, 1 / unit);
-  }
-  const sorted = [...new Set(breaks.filter((b) => b >= sMin))].sort((x, y) => x - y);
-  sorted.push(Infinity);
-  for (let i = 0; i + 1 < sorted.length; i++) {
-    const lo = sorted[i];
-    const hi = sorted[i + 1];
-    if (latency(hi === Infinity ? lo * 1e30 : hi) > budget) continue;
-    // Inside (lo, hi] every share's regime is fixed: D(s) = A/s + C.
-    const mid = hi === Infinity ? lo * 2 : (lo + hi) / 2;
+function deadlineScale(t0: number, t1: number, t2: number, lo: number, p0: number, p1: number, p2: number, budget: number, sMin = 1): number {
+  if (sMin > 0 && latencyAt(t0, t1, t2, lo, p0, p1, p2, sMin) <= budget) return sMin;
+  if (t0 + t1 + t2 > budget * (1 + 1e-12)) return Infinity;
+  const u0 = t0 > 0 && p0 > 0 ? Math.sqrt(t0 / p0) : 0;
+  const u1 = t1 > 0 && p1 > 0 ? Math.sqrt(t1 / p1) : 0;
+  const u2 = t2 > 0 && p2 > 0 ? Math.sqrt(t2 / p2) : 0;
+  const b0 = u0 > 0 ? lo / u0 : 0;
+  const b1 = u0 > 0 ? 1 / u0 : 0;
+  const b2 = u1 > 0 ? 1 / u1 : 0;
+  const b3 = u2 > 0 ? 1 / u2 : 0;
+  let left = sMin;
+  for (let guard = 0; guard < 6; guard++) {
+    let right = Infinity;
+    if (b0 > left && b0 < right) right = b0;
+    if (b1 > left && b1 < right) right = b1;
+    if (b2 > left && b2 < right) right = b2;
+    if (b3 > left && b3 < right) right = b3;
+    if (latencyAt(t0, t1, t2, lo, p0, p1, p2, right === Infinity ? left * 1e30 : right) > budget) {
+      if (right === Infinity) return Infinity;
+      left = right;
+      continue;
+    }
+    // Inside (left, right] every share's regime is fixed: D(s) = A/s + C.
+    const mid = right === Infinity ? left * 2 : (left + right) / 2;
     let A = 0;
     let C = 0;
-    for (const term of terms) {
-      if (term.t === 0) continue;
-      const sh = shareAt(term, mid);
-      const unit = term.price > 0 ? Math.sqrt(term.t / term.price) : Infinity;
-      if (term.price > 0 && sh > term.lo && sh < 1) A += term.t / unit;
-      else C += term.t / sh;
-    }
-    const s = A > 0 ? A / (budget - C) : lo;
-    return Math.min(Math.max(s, lo), hi === Infinity ? s : hi);
+    if (t0 !== 0) { const sh = shareAt(t0, lo, p0, mid); if (u0 > 0 && sh > lo && sh < 1) A += t0 / u0; else C += t0 / sh; }
+    if (t1 !== 0) { const sh = shareAt(t1, 0, p1, mid); if (u1 > 0 && sh > 0 && sh < 1) A += t1 / u1; else C += t1 / sh; }
+    if (t2 !== 0) { const sh = shareAt(t2, 0, p2, mid); if (u2 > 0 && sh > 0 && sh < 1) A += t2 / u2; else C += t2 / sh; }
+    const s = A > 0 ? A / (budget - C) : left;
+    return Math.min(Math.max(s, left), right === Infinity ? s : right);
   }
   return Infinity;
 }
 
-export function allocate(tasks: AllocTask[], opts: { relTol?: number; maxSweeps?: number } = {}): Allocation {
+/** Sweeps of the first, warm-started dual attempt before a phase-I certificate is sought. */
+const QUICK_SWEEPS = 12;
+
+export function allocate(tasks: AllocTask[], opts: { relTol?: number; maxSweeps?: number; prices?: readonly number[] } = {}): Allocation {
   const relTol = opts.relTol ?? 1e-9;
   const maxSweeps = opts.maxSweeps ?? 300;
   const n = tasks.length;
@@ -121,21 +134,26 @@ export function allocate(tasks: AllocTask[], opts: { relTol?: number; maxSweeps?
     effective[worst].minAlpha = 0;
     violators.add(worst);
   }
+  const done = (r: ReturnType<typeof solveDual>, feasible: boolean): Allocation => {
+    const { converged: _, ...rest } = r;
+    return { ...rest, violators: [...violators].sort((a, b) => a - b), feasible };
+  };
   for (;;) {
-    // A cheap certificate first: the dual ascent only crawls towards infinity on an infeasible
+    // The dual first, warm started from the caller's prices (a server that gained or lost one
+    // task): on a feasible server it converges in a few sweeps. Only when it does not, a phase-I
+    // certificate is sought: the dual ascent only crawls towards infinity on an infeasible
     // server, while a phase-I price vector proves infeasibility at once.
+    const quick = solveDual(effective, relTol, Math.min(QUICK_SWEEPS, maxSweeps), opts.prices);
+    if (n === 0 || (quick.converged && quick.feasible)) return done(quick, violators.size === 0 && quick.feasible);
     const load = phaseOneLoad(effective);
     const certified = load.max > 1 + 1e-9;
-    const result = certified ? undefined : solveDual(effective, relTol, maxSweeps);
-    if (result && (result.feasible || n === 0)) {
-      return { ...result, violators: [...violators].sort((a, b) => a - b), feasible: violators.size === 0 && result.feasible };
-    }
+    const result = certified ? undefined : quick.converged ? quick : solveDual(effective, relTol, maxSweeps, quick.prices);
+    if (result && result.feasible) return done(result, violators.size === 0);
     // Infeasible: give up one deadline and try again: the task holding the largest weighted
     // share under the phase-I prices, or (uncertified case) the one whose multiplier is largest.
     const candidates = effective.flatMap((t, i) => (Number.isFinite(t.deadlineS) ? [i] : []));
     if (candidates.length === 0) {
-      const last = result ?? solveDual(effective, relTol, maxSweeps);
-      return { ...last, violators: [...violators].sort((a, b) => a - b), feasible: false };
+      return done(result ?? solveDual(effective, relTol, maxSweeps), false);
     }
     const score = (i: number) => (certified ? load.perTask[i] : result!.deadlineMultipliers[i]);
     const worst = candidates.reduce((best, i) => (score(i) > score(best) ? i : best), candidates[0]);
@@ -152,13 +170,10 @@ export function allocate(tasks: AllocTask[], opts: { relTol?: number; maxSweeps?
  */
 function phaseOneLoad(tasks: AllocTask[]): { max: number; perTask: number[] } {
   const perTaskAt = (w: number[]) => tasks.map((t) => {
-    const tt = [t.txS, t.computeS, t.backhaulS];
-    const terms: Term[] = tt.map((time, r) => ({ t: time, lo: r === 0 ? t.minAlpha : 0, price: w[r] }));
-    const floor = terms.reduce((a, term, r) => a + w[r] * (term.t === 0 ? 0 : term.lo), 0);
-    if (!Number.isFinite(t.deadlineS)) return floor;
-    const sc = deadlineScale(terms, t.deadlineS - t.fixedS, 0);
+    if (!Number.isFinite(t.deadlineS)) return t.txS === 0 ? 0 : w[0] * t.minAlpha;
+    const sc = deadlineScale(t.txS, t.computeS, t.backhaulS, t.minAlpha, w[0], w[1], w[2], t.deadlineS - t.fixedS, 0);
     if (!Number.isFinite(sc)) return Infinity;
-    return terms.reduce((a, term, r) => a + w[r] * shareAt(term, sc), 0);
+    return w[0] * shareAt(t.txS, t.minAlpha, w[0], sc) + w[1] * shareAt(t.computeS, 0, w[1], sc) + w[2] * shareAt(t.backhaulS, 0, w[2], sc);
   });
   let bestW = [1 / 3, 1 / 3, 1 / 3];
   let best = perTaskAt(bestW);
@@ -251,27 +266,44 @@ function solveLinearSystem(A: number[][], b: number[]): number[] | undefined {
   return x.every(Number.isFinite) ? x : undefined;
 }
 
-function solveDual(tasks: AllocTask[], relTol: number, maxSweeps: number): Omit<Allocation, 'violators'> {
+function solveDual(tasks: AllocTask[], relTol: number, maxSweeps: number, start?: readonly number[]): Omit<Allocation, 'violators'> & { converged: boolean } {
   const n = tasks.length;
-  const prices: [number, number, number] = [0, 0, 0];
-  const times = (t: AllocTask): [number, number, number] => [t.txS, t.computeS, t.backhaulS];
-  const scales = new Array<number>(n).fill(1);
-  const shares = tasks.map(() => [0, 0, 0]);
+  const prices: [number, number, number] = start ? [Math.max(0, start[0]), Math.max(0, start[1]), Math.max(0, start[2])] : [0, 0, 0];
+  // Flat typed arrays and scalar loops: solveAll runs a few hundred times per allocation.
+  const T = new Float64Array(3 * n);
+  const lo = new Float64Array(n);
+  const budget = new Float64Array(n);
+  tasks.forEach((t, i) => {
+    T[3 * i] = t.txS; T[3 * i + 1] = t.computeS; T[3 * i + 2] = t.backhaulS;
+    lo[i] = t.minAlpha;
+    budget[i] = Number.isFinite(t.deadlineS) ? t.deadlineS - t.fixedS : Infinity;
+  });
+  const scales = new Float64Array(n).fill(1);
+  const shares = new Float64Array(3 * n);
+  const sums = [0, 0, 0];
 
-  const solveTask = (i: number) => {
-    const t = tasks[i];
-    const tt = times(t);
-    const terms: Term[] = tt.map((time, r) => ({ t: time, lo: r === 0 ? t.minAlpha : 0, price: prices[r] }));
-    const s = Number.isFinite(t.deadlineS) ? deadlineScale(terms, t.deadlineS - t.fixedS) : 1;
-    scales[i] = s;
-    const sFinite = Number.isFinite(s) ? s : 1e30;
-    for (let r = 0; r < 3; r++) shares[i][r] = shareAt(terms[r], sFinite);
+  const solveAll = () => {
+    const [p0, p1, p2] = prices;
+    let s0 = 0; let s1 = 0; let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const t0 = T[3 * i]; const t1 = T[3 * i + 1]; const t2 = T[3 * i + 2];
+      const sc = budget[i] === Infinity ? 1 : deadlineScale(t0, t1, t2, lo[i], p0, p1, p2, budget[i]);
+      scales[i] = sc;
+      const sFinite = sc === Infinity ? 1e30 : sc;
+      const a = shareAt(t0, lo[i], p0, sFinite); const b = shareAt(t1, 0, p1, sFinite); const c = shareAt(t2, 0, p2, sFinite);
+      shares[3 * i] = a; shares[3 * i + 1] = b; shares[3 * i + 2] = c;
+      s0 += a; s1 += b; s2 += c;
+    }
+    sums[0] = s0; sums[1] = s1; sums[2] = s2;
   };
-  const solveAll = () => { for (let i = 0; i < n; i++) solveTask(i); };
-  const sumShare = (r: number) => shares.reduce((a, sh) => a + sh[r], 0);
-  const used = [0, 1, 2].map((r) => tasks.some((t) => times(t)[r] > 0));
-
-  const primal = () => tasks.reduce((acc, t, i) => acc + times(t).reduce((a, time, r) => (time === 0 ? a : a + time / shares[i][r]), 0), 0);
+  const sumShare = (r: number) => sums[r];
+  const used = [0, 1, 2].map((r) => tasks.some((_, i) => T[3 * i + r] > 0));
+  const latencyOf = (i: number) => {
+    let v = 0;
+    for (let r = 0; r < 3; r++) { const time = T[3 * i + r]; if (time !== 0) v += time / shares[3 * i + r]; }
+    return v;
+  };
+  const primal = () => { let v = 0; for (let i = 0; i < n; i++) v += latencyOf(i); return v; };
   const dual = () => primal() + prices.reduce((a, p, r) => a + p * (sumShare(r) - 1), 0);
 
   let sweeps = 0;
@@ -324,29 +356,35 @@ function solveDual(tasks: AllocTask[], relTol: number, maxSweeps: number): Omit<
     return [0, 1, 2].every((r) => sumShare(r) <= 1 + 1e-12) && p - dual() <= relTol * Math.max(p, 1e-300);
   };
   solveAll();
-  sweep();
+  // A warm start may already be optimal: then no sweep is needed.
+  if (!(start && converged())) sweep();
   while (!unbounded && sweeps < maxSweeps && !converged()) {
     if (!newtonStep()) sweep();
   }
   solveAll();
+  const isConverged = !unbounded && converged();
   // Remove the last rounding excess so every share sum is ≤ 1 exactly.
   for (let r = 0; r < 3; r++) {
     const total = sumShare(r);
-    if (total > 1) for (const sh of shares) sh[r] /= total;
+    if (!(total > 1)) continue;
+    let renormalised = 0;
+    for (let i = 0; i < n; i++) { shares[3 * i + r] /= total; renormalised += shares[3 * i + r]; }
+    sums[r] = renormalised;
   }
-  const latencyS = tasks.map((t, i) => times(t).reduce((a, time, r) => (time === 0 ? a : a + time / shares[i][r]), 0) + t.fixedS);
+  const latencyS = tasks.map((t, i) => latencyOf(i) + t.fixedS);
   const objective = latencyS.reduce((a, b) => a + b, 0);
   const dualBound = unbounded ? Infinity : dual() + tasks.reduce((a, t) => a + t.fixedS, 0);
   return {
-    alpha: shares.map((s) => s[0]),
-    beta: shares.map((s) => s[1]),
-    lambda: shares.map((s) => s[2]),
+    alpha: tasks.map((_, i) => shares[3 * i]),
+    beta: tasks.map((_, i) => shares[3 * i + 1]),
+    lambda: tasks.map((_, i) => shares[3 * i + 2]),
     latencyS,
     objective,
     dualBound,
     prices: [...prices] as [number, number, number],
-    deadlineMultipliers: scales.map((s) => (Number.isFinite(s) ? s * s - 1 : Infinity)),
+    deadlineMultipliers: Array.from(scales, (s) => (Number.isFinite(s) ? s * s - 1 : Infinity)),
     feasible: !unbounded && tasks.every((t, i) => latencyS[i] <= t.deadlineS * (1 + 1e-9)),
     sweeps,
+    converged: isConverged,
   };
 }

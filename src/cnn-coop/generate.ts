@@ -1,4 +1,5 @@
 import { createRng } from '../core/rng.ts';
+import { InputError } from '../core/errors.ts';
 import type { CnnProfile, Scenario } from './model.ts';
 
 /** The paper's Table I example profile (5 hidden layers). */
@@ -21,6 +22,41 @@ export interface CnnCoopOptions {
   maxTasks?: number;
   profile?: CnnProfile;
   profileName?: string;
+  /**
+   * Fleet scenarios (docs/fleet.md): the number of servers follows the fleet, N = ceil(M / D)
+   * (overrides `servers`). Absent: the paper's `servers`.
+   */
+  devicesPerServer?: number;
+  /**
+   * Fleet scenarios: every server's bandwidth, CPU and backhaul are multiplied by (M/N) / L, so a
+   * server serving M/N devices is loaded as the paper's server serving L (the paper: 30 devices on
+   * 2 servers, L = 15). Absent: the paper's per-server resources.
+   */
+  loadPerServer?: number;
+}
+
+/** The paper's server density: 2 servers in a 100 m square. */
+const PAPER_AREA_M = 100;
+const PAPER_SERVERS = 2;
+
+/** Generator options for fleets, as CLI flags (0 = off, i.e. the paper's setting). */
+export const fleetGenerateOptions = [
+  { flag: 'devices-per-server', description: 'fleet: N = ceil(M / this) servers (overrides --servers; 0 = off)', default: 0, type: 'int' as const },
+  { flag: 'load-per-server', description: 'fleet: scale each server\'s bandwidth, CPU and backhaul by (M/N)/this, the paper\'s load is 15 (0 = off)', default: 0, type: 'number' as const },
+  { flag: 'area-m', description: 'side of the square area in m (0 = the paper\'s 100 m, or 100·sqrt(N/2) m for fleet scenarios, keeping the paper\'s server density)', default: 0, type: 'number' as const },
+];
+
+/** Reads the fleet flags (see fleetGenerateOptions) into generator options; InputError names a bad flag. */
+export function fleetOptionsFrom(o: Record<string, number | string>): Pick<CnnCoopOptions, 'devicesPerServer' | 'loadPerServer' | 'areaM'> {
+  const read = (flag: string, integer: boolean) => {
+    const v = Number(o[flag] ?? 0);
+    if (!(v >= 0) || (integer && !Number.isInteger(v))) throw new InputError(`must be ${integer ? 'an integer' : 'a number'} >= 0 (0 = off)`, `--${flag}`);
+    return v > 0 ? v : undefined;
+  };
+  const devicesPerServer = read('devices-per-server', true);
+  const loadPerServer = read('load-per-server', false);
+  const areaM = read('area-m', false);
+  return { ...(devicesPerServer ? { devicesPerServer } : {}), ...(loadPerServer ? { loadPerServer } : {}), ...(areaM ? { areaM } : {}) };
 }
 
 /**
@@ -30,8 +66,11 @@ export interface CnnCoopOptions {
  */
 export function generateScenario(opts: CnnCoopOptions): Scenario {
   const M = opts.devices ?? 30;
-  const N = opts.servers ?? 2;
-  const area = opts.areaM ?? 100;
+  const fleet = opts.devicesPerServer !== undefined || opts.loadPerServer !== undefined;
+  const N = opts.devicesPerServer !== undefined ? Math.max(1, Math.ceil(M / opts.devicesPerServer)) : opts.servers ?? 2;
+  // Fleet scenarios keep the paper's server density unless the area is given.
+  const area = opts.areaM ?? (fleet ? PAPER_AREA_M * Math.sqrt(N / PAPER_SERVERS) : PAPER_AREA_M);
+  const capacity = opts.loadPerServer !== undefined ? M / N / opts.loadPerServer : 1;
   const rng = createRng(opts.seed);
   const serverRng = rng.fork('servers');
   const deviceRng = rng.fork('devices');
@@ -40,13 +79,13 @@ export function generateScenario(opts: CnnCoopOptions): Scenario {
     id: `E${n + 1}`,
     x: serverRng.uniform(0, area),
     y: serverRng.uniform(0, area),
-    bandwidthMHz: opts.bandwidthMHz ?? 10,
-    cpuGHz: serverRng.pick([600, 800]),
-    backhaulMbps: opts.backhaulMbps ?? 100,
+    bandwidthMHz: (opts.bandwidthMHz ?? 10) * capacity,
+    cpuGHz: serverRng.pick([600, 800]) * capacity,
+    backhaulMbps: (opts.backhaulMbps ?? 100) * capacity,
     cnnProfile: profileName,
     ...(opts.maxTasks !== undefined ? { maxTasks: opts.maxTasks } : {}),
   }));
-  if (opts.serverCpuGHz) servers.forEach((s, n) => { s.cpuGHz = opts.serverCpuGHz![n % opts.serverCpuGHz!.length]; });
+  if (opts.serverCpuGHz) servers.forEach((s, n) => { s.cpuGHz = opts.serverCpuGHz![n % opts.serverCpuGHz!.length] * capacity; });
   const devices = Array.from({ length: M }, (_, m) => ({
     id: `MD${m + 1}`,
     x: deviceRng.uniform(0, area),
@@ -65,6 +104,9 @@ export function generateScenario(opts: CnnCoopOptions): Scenario {
     servers,
     devices,
     energy: { kappa: 1e-28 },
-    meta: { generator: 'cnn-coop default (Table III)', seed: opts.seed, devices: M, servers: N },
+    meta: {
+      generator: fleet ? 'cnn-coop fleet (Table III, capacity grows with the fleet, docs/fleet.md)' : 'cnn-coop default (Table III)', seed: opts.seed, devices: M, servers: N,
+      ...(fleet ? { areaM: area, capacityScale: capacity, ...(opts.devicesPerServer !== undefined ? { devicesPerServer: opts.devicesPerServer } : {}), ...(opts.loadPerServer !== undefined ? { loadPerServer: opts.loadPerServer } : {}) } : {}),
+    },
   };
 }

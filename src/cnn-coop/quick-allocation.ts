@@ -8,7 +8,7 @@ import { allocate, type Allocation, type AllocTask } from './allocation.ts';
  * the dual value equals the objective. Otherwise `allocate` solves it. The search and the branch
  * and bound evaluate thousands of task sets, most of them slack, so this saves most of their time.
  */
-export function quickAllocate(tasks: AllocTask[], opts: { relTol?: number } = {}): Allocation {
+export function quickAllocate(tasks: AllocTask[], opts: Parameters<typeof allocate>[1] = {}): Allocation {
   const n = tasks.length;
   const sum = [0, 0, 0];
   for (const t of tasks) { sum[0] += Math.sqrt(t.txS); sum[1] += Math.sqrt(t.computeS); sum[2] += Math.sqrt(t.backhaulS); }

@@ -21,7 +21,18 @@ export interface ResultEnvelope {
 export interface SolveOptions {
   /** Stop improving after this wall time and return the best plan found so far. */
   timeBudgetMs?: number;
+  /**
+   * Worker threads, for an algorithm with a `solveParallel` path (1 = this thread). The result
+   * must not depend on it: workers only share out independent blocks of the same computation.
+   */
+  workers?: number;
 }
+
+/** Flag and option names of SolveOptions, for messages (`--time-budget-ms` on the CLI). */
+export const solveOptionFlags: Record<keyof SolveOptions, string> = {
+  timeBudgetMs: '--time-budget-ms',
+  workers: '--workers',
+};
 
 export interface Algorithm<S, R extends ResultEnvelope> {
   name: string;
@@ -31,6 +42,11 @@ export interface Algorithm<S, R extends ResultEnvelope> {
   solve(scenario: S, options?: SolveOptions): R;
   /** The SolveOptions this algorithm honours. */
   supports?: Partial<Record<keyof SolveOptions, true>>;
+  /**
+   * The same algorithm on a worker pool, used when `options.workers` > 1 (with `supports.workers`).
+   * Same result as `solve`; async only because the pool is. `solve` stays the pure definition.
+   */
+  solveParallel?(scenario: S, options: SolveOptions & { workers: number }): Promise<R>;
   /** Whether the CLI and conformance tests should limit it to small instances. */
   smallOnly?: { maxSize: number; sizeOf: (scenario: S) => number };
 }
@@ -129,6 +145,17 @@ export interface SystemDefinition<S = any, R extends ResultEnvelope = any> {
   /** A readable table of a result for the terminal. */
   formatResult(scenario: S, result: R): string;
   figures: FigureDefinition[];
+  /**
+   * A proved lower bound on the objective of every feasible plan of the scenario, independent of
+   * any algorithm (`mec solve --bound`); null when none is known (e.g. a proved-infeasible
+   * instance). A pure function like the algorithms.
+   */
+  lowerBound?(scenario: S): number | null;
+  /**
+   * The objective results are ranked on (`mec compare`), minimised; null for a result without
+   * a plan (e.g. helper-coop's infeasible result).
+   */
+  objective?: { name: string; of(result: R): number | null };
   /**
    * Generate options (besides seed) for the small random instances the conformance tests run
    * every algorithm on; e.g. { devices: 8, servers: 2 }. The defaults are used where absent.

@@ -22,6 +22,10 @@ export const helperCoop: SystemDefinition<Scenario, Result> = {
   algorithms: [jtpra, jtpraDual, jtpraDd, fo, ff, lcof, lcff, jorcf],
   defaultAlgorithm: 'jtpra',
   verify: verifyHelperCoop,
+  // jtpra is exact and proves its optimum with the dual function g(z) of eq. (28); an instance it
+  // finds infeasible has no plan, hence no finite bound
+  lowerBound: (s) => jtpra.solve(s).lowerBound,
+  objective: { name: 'energyJ', of: (r) => r.energyJ },
   formatResult,
   figures,
 };

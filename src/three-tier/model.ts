@@ -150,6 +150,8 @@ export const resultSchema = z.object({
   tasks: z.array(taskResultSchema),
   trace: z.array(traceSchema).optional(),
   causes: z.array(z.string()).optional(),
+  /** Algorithm-specific diagnostics (ADMM: split counts, what the improvement did), as in cnn-coop. */
+  info: z.record(z.string(), z.unknown()).optional(),
 }).strict();
 
 export type TaskResult = z.output<typeof taskResultSchema>;

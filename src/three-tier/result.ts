@@ -4,7 +4,7 @@ import { type CompiledGroup, type GroupEval, type GroupPlan, type Params, LOCAL,
 /** Turns per-group plans and their evaluations into the public result document (formats.md). */
 export function buildResult(
   scenario: Scenario, groups: CompiledGroup[], P: Params, plans: GroupPlan[], evals: GroupEval[],
-  algorithm: string, extra: { iterations?: number; lowerBound?: number | null; trace?: TraceEntry[]; proved?: boolean } = {},
+  algorithm: string, extra: { iterations?: number; lowerBound?: number | null; trace?: TraceEntry[]; proved?: boolean; info?: Record<string, unknown> } = {},
 ): Result {
   const tasks: TaskResult[] = new Array(scenario.tasks.length);
   let totalDelayS = 0, totalEnergyJ = 0;
@@ -45,5 +45,6 @@ export function buildResult(
     tasks,
     ...(extra.trace ? { trace: extra.trace } : {}),
     ...(feasible ? {} : { causes: causes.slice(0, 50) }),
+    ...(extra.info ? { info: extra.info } : {}),
   };
 }

@@ -10,6 +10,8 @@ import { nearestSbs } from './algorithms/nearest-sbs.ts';
 import { greedy } from './algorithms/greedy.ts';
 import { exact } from './algorithms/exact.ts';
 import { figures } from './experiments.ts';
+import { lowerBound } from './algorithms/lower-bound.ts';
+import { solveParallel } from './parallel/solve-parallel.ts';
 
 function formatResult(_s: Scenario, r: Result): string {
   const count = (f: (t: Result['tasks'][number]) => boolean) => r.tasks.filter(f).length;
@@ -33,11 +35,14 @@ export const threeTier: SystemDefinition<Scenario, Result> = {
   parseResult,
   generateOptions,
   generate,
-  algorithms: [admm, allLocal, allMbs, nearestSbs, greedy, exact],
+  // admm also runs on a worker pool (`--workers`), with the identical result
+  algorithms: [{ ...admm, supports: { ...admm.supports, workers: true }, solveParallel: (s, o) => solveParallel(s, { workers: o.workers }) }, allLocal, allMbs, nearestSbs, greedy, exact],
   defaultAlgorithm: 'admm',
   // small enough for `exact` (<= 7 tasks), so the conformance suite runs every algorithm
   testInstance: { tasks: 3, sbs: 2, groups: 1 },
   verify: verifyThreeTier,
+  lowerBound: (s) => lowerBound(s),
+  objective: { name: 'utility', of: (r) => r.utility },
   formatResult,
   figures,
 };

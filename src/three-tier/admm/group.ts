@@ -38,6 +38,8 @@ export interface AdmmOptions {
   candidateSbs: number;
   /** Improve the rounded plan by single-task moves (admm/polish.ts). */
   polish: boolean;
+  /** Then by moves priced by their exact effect on the whole group, interference included (admm/improve.ts). */
+  improve: boolean;
   /** Record the rounded plan's utility at every iteration (one full evaluation an iteration, about
    *  doubling the run time; Figs. 2-3 turn it on). */
   traceRounded: boolean;
@@ -45,7 +47,7 @@ export interface AdmmOptions {
 
 export const defaultAdmmOptions: AdmmOptions = {
   rho: 1, maxIterations: 60, minIterations: 5, tolerance: 1e-3, omega0: 0.05, omegaDecay: 0.8, omegaMin: 1e-5,
-  xi: 0.2, delta: 0.05, cbgpSweeps: 2, cbgpStep: 0.25, newtonSteps: 2, candidateSbs: 4, polish: true, traceRounded: false,
+  xi: 0.2, delta: 0.05, cbgpSweeps: 2, cbgpStep: 0.25, newtonSteps: 2, candidateSbs: 4, polish: true, improve: true, traceRounded: false,
 };
 
 export interface GroupTrace {
@@ -56,10 +58,37 @@ export interface GroupTrace {
   dualSq: number[];
 }
 
+/**
+ * Does the ADMM split tasks? Counts of one group's tasks whose bits are not all in one tier
+ * (device / SBS / MBS): `relaxed` in the last iterate (bits weighted by the global values v, at
+ * least 1 % of the task's bits in two tiers or more), `rounded` in the plan rounded from it,
+ * `final` after repair, polish and improvement; `fractional` tasks have no global value >= 0.99.
+ */
+export interface SplitCounts {
+  relaxed: number;
+  fractional: number;
+  rounded: number;
+  final: number;
+}
+
 export interface GroupAdmmOutput {
   plan: GroupPlan;
   iterations: number;
   trace: GroupTrace;
+  splits: SplitCounts;
+  /** Filled by solveAndRoundGroup when the improvement ran (algorithms/admm.ts). */
+  improve?: { moves: number; passes: number; exactChecks: number; rejected: number; utilityBefore: number; utilityAfter: number };
+}
+
+/** Tasks of a plan whose bits are in more than one tier. */
+export function countSplits(g: CompiledGroup, plan: GroupPlan): number {
+  let k = 0;
+  for (let j = 0; j < g.n; j++) {
+    if (plan.place[j] < 0) continue;
+    const ci = g.bits[j] - plan.c0[j] - plan.c1[j];
+    if ((plan.c0[j] > 0 ? 1 : 0) + (plan.c1[j] > 0 ? 1 : 0) + (ci > 0 ? 1 : 0) >= 2) k++;
+  }
+  return k;
 }
 
 export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): GroupAdmmOutput {
@@ -270,5 +299,18 @@ export function solveGroupAdmm(g: CompiledGroup, P: Params, opt: AdmmOptions): G
   }
 
   const plan = roundPlan();
-  return { plan, iterations, trace };
+  let relaxed = 0, fractional = 0;
+  for (let j = 0; j < n; j++) {
+    const c = g.bits[j];
+    let local = v[j * O + iL] * c, mbs = v[j * O + iM] * c, sbs = 0, vMax = Math.max(v[j * O + iL], v[j * O + iM]);
+    for (let k = 0; k < K; k++) {
+      const vv = v[j * O + k], q = j * K + k;
+      local += vv * c0[q]; mbs += vv * c1[q]; sbs += vv * Math.max(0, c - c0[q] - c1[q]);
+      vMax = Math.max(vMax, vv);
+    }
+    if ((local >= 0.01 * c ? 1 : 0) + (mbs >= 0.01 * c ? 1 : 0) + (sbs >= 0.01 * c ? 1 : 0) >= 2) relaxed++;
+    if (vMax < 0.99) fractional++;
+  }
+  const rounded = countSplits(g, plan);
+  return { plan, iterations, trace, splits: { relaxed, fractional, rounded, final: rounded } };
 }

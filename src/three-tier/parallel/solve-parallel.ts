@@ -19,7 +19,9 @@ function newPool(workers: number): Piscina {
     filename: new URL('./worker.ts', import.meta.url).href,
     minThreads: workers,
     maxThreads: workers,
-    execArgv: ['--import', 'tsx'],
+    // tsx as resolved from here: a bare `--import tsx` resolves from the working directory,
+    // which fails when mec runs elsewhere (or is a dependency of another package)
+    execArgv: ['--import', import.meta.resolve('tsx')],
   });
 }
 

@@ -1,0 +1,250 @@
+import type { Scenario } from '../model.ts';
+import { allSplits, type Precomputed } from '../physics.ts';
+import type { TaskOptions } from '../options.ts';
+
+/**
+ * A proved lower bound on the total latency of every feasible plan of the generalised problem (19)
+ * (every server, every split of `allSplits`, or local), cheap enough for M = 10,000, N = 200.
+ *
+ * Proof. Take any feasible plan and any Y ∈ R^{3N} and s_m ≥ 1 (w_m = s_m²). (i) Deadline
+ * pricing: L_m ≤ D_m gives Σ L_m ≥ Σ_m (w_m L_m - (w_m - 1) D_m). (ii) On server n the weighted
+ * latency Σ_i w_i Σ_r t_ir/σ_ir with Σ_i σ_ir ≤ 1 is at least Σ_r (Σ_i sqrt(w_i t_ir))²
+ * (Cauchy–Schwarz: (Σ sqrt(w t))² ≤ (Σ w t/σ)(Σ σ)); rate floors and per-task deadlines are
+ * dropped, which only lowers it; share-free times (cloud compute) add w_i c_i. (iii) For any real
+ * Y_nr, Z² ≥ 2 Y_nr Z - Y_nr² ((Z - Y)² ≥ 0). Together, with Z_nr = Σ_{i on n} s_i sqrt(t_ir):
+ *   Σ L_m ≥ Σ_m [ w_m c_m + 2 s_m Σ_r Y_{n(m) r} sqrt(t_mr) - (w_m - 1) D_m ] - Σ_nr Y_nr²,
+ * and each bracket is at least its minimum over the options task m could take in a feasible plan
+ * (local, priced s_m² L_m^loc, if that meets D_m; any (server, split) that meets D_m and the rate
+ * floor with the whole server). So for every (Y, s)
+ *   G(Y, s) = Σ_m min_o [ s_m² c_mo + 2 s_m Y_n(o)·sqrt(t_mo) ] - Σ_m (s_m² - 1) D_m - |Y|²
+ * is a lower bound. It is the Lagrangian dual of bounds.ts's assignment relaxation with its
+ * deadline prices chosen per task instead of read from a plan.
+ * Evaluation over all N·(K+2) options a task is O(M·N·(K+2)) flops on closed forms (upload time
+ * depends on (m, n) only; edge and backhaul time are S_m times a per-(server, split) constant),
+ * with no option objects. For fixed Y each task's s_m is chosen exactly: its bracket is concave in
+ * s (every piece is s²(c - D) + s·b + D with c ≤ D), maximised by golden section on [1, s⁺], s⁺
+ * the largest stationary point of a piece (beyond it every piece decreases).
+ * Y is found by the Frank–Wolfe method on the primal relaxation restricted to the candidate options
+ * (block pairwise steps with exact line search, as in bounds.ts, warm started from the plan), for
+ * fixed s; then s is re-chosen by the full evaluation, and so on. Only the full evaluation is
+ * reported, so the restriction and the inexact Y can loosen the bound but never invalidate it.
+ */
+
+export interface FleetBound {
+  bound: number;
+  /** Outer iterations (full evaluations). */
+  evaluations: number;
+  sweeps: number;
+}
+
+interface Geometry {
+  /** sqrt of edge compute / backhaul seconds per Mbit, per server and split (n·K2 + k). */
+  sqCompute: Float64Array;
+  sqBackhaul: Float64Array;
+  /** Whole-server edge + backhaul + cloud seconds per Mbit (deadline test). */
+  alonePerMbit: Float64Array;
+  cloudPerMbit: Float64Array;
+  K2: number;
+}
+
+function geometry(s: Scenario, pre: Precomputed): Geometry {
+  const N = s.servers.length;
+  const K2 = Math.max(...pre.profiles.map((p) => allSplits(p).length));
+  const g: Geometry = {
+    sqCompute: new Float64Array(N * K2), sqBackhaul: new Float64Array(N * K2),
+    alonePerMbit: new Float64Array(N * K2).fill(Infinity), cloudPerMbit: new Float64Array(N * K2), K2,
+  };
+  s.servers.forEach((srv, n) => {
+    const p = pre.profiles[n];
+    const total = p.totalGigacyclesPerMbit ?? p.gigacyclesPerMbit[p.gigacyclesPerMbit.length - 1];
+    allSplits(p).forEach((split, k) => {
+      const cycles = split.finishAt === 'edge' ? total : split.layers === 0 ? 0 : p.gigacyclesPerMbit[split.layers - 1];
+      const reduction = split.finishAt === 'edge' ? 0 : split.layers === 0 ? 1 : p.reduction[split.layers - 1];
+      const cloud = s.cloud && split.finishAt === 'cloud' ? (total - cycles) / s.cloud.cpuGHz : 0;
+      const i = n * K2 + k;
+      g.sqCompute[i] = Math.sqrt(cycles / srv.cpuGHz);
+      g.sqBackhaul[i] = Math.sqrt(reduction / srv.backhaulMbps);
+      g.cloudPerMbit[i] = cloud;
+      g.alonePerMbit[i] = cycles / srv.cpuGHz + reduction / srv.backhaulMbps + cloud;
+    });
+  });
+  return g;
+}
+
+const TOL = 1e-12;
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+/**
+ * G(Y, ·) over every option, with each task's s chosen; returns the bound and the chosen s.
+ * `scratch` holds per split the least b and its share-free time.
+ */
+function evaluate(s: Scenario, pre: Precomputed, geo: Geometry, hopeless: Uint8Array, Y: Float64Array, sOut: Float64Array): number {
+  const N = s.servers.length;
+  const { K2 } = geo;
+  // a_nk = 2 (Y_n1 sqrt(p_k/F_n) + Y_n2 sqrt(r_k/C_n)): b = 2 Y_n0 sqrt(tx) + sqrt(S)·a_nk.
+  const a = new Float64Array(N * K2);
+  for (let n = 0; n < N; n++) for (let k = 0; k < K2; k++) a[n * K2 + k] = 2 * (Y[3 * n + 1] * geo.sqCompute[n * K2 + k] + Y[3 * n + 2] * geo.sqBackhaul[n * K2 + k]);
+  const bMin = new Float64Array(N * K2);
+  const pieceB: number[] = [];
+  const pieceC: number[] = [];
+  let total = 0;
+  s.devices.forEach((d, m) => {
+    const S = d.dataMbit;
+    const sqS = Math.sqrt(S);
+    const dropped = hopeless[m] === 1;
+    const D = dropped ? Infinity : d.deadlineS;
+    // Least b per distinct share-free time c (per split, as c = S·q_k is the same on every server
+    // of one profile): min_k over servers.
+    pieceB.length = 0;
+    pieceC.length = 0;
+    bMin.fill(Infinity, 0, K2);
+    const rates = pre.rateMbps[m];
+    for (let n = 0; n < N; n++) {
+      const tx = S / rates[n];
+      if (!dropped && d.minRateMbps / rates[n] > 1) continue;
+      const base = 2 * Y[3 * n] * Math.sqrt(tx);
+      const room = (D * (1 + TOL) - tx) / S;
+      for (let k = 0; k < K2; k++) {
+        const i = n * K2 + k;
+        if (geo.alonePerMbit[i] > room) continue;
+        const b = base + sqS * a[i];
+        if (b < bMin[k]) bMin[k] = b;
+      }
+    }
+    for (let k = 0; k < K2; k++) {
+      if (bMin[k] === Infinity) continue;
+      pieceB.push(bMin[k]);
+      // The cloud time of split k; servers of another profile would differ, so take the least
+      // (smaller c only lowers the bracket: still a bound).
+      let c = Infinity;
+      for (let n = 0; n < N; n++) c = Math.min(c, geo.cloudPerMbit[n * K2 + k]);
+      pieceC.push(S * c);
+    }
+    const local = pre.localS[m] <= D || dropped ? pre.localS[m] : Infinity;
+    if (Number.isFinite(local)) { pieceB.push(0); pieceC.push(local); }
+    const phi = (sc: number) => {
+      let v = Infinity;
+      for (let j = 0; j < pieceB.length; j++) v = Math.min(v, sc * sc * pieceC[j] + sc * pieceB[j]);
+      return dropped ? v : v - (sc * sc - 1) * D;
+    };
+    if (pieceB.length === 0) { total = Infinity; sOut[m] = 1; return; }
+    let hi = 1;
+    if (!dropped) for (let j = 0; j < pieceB.length; j++) hi = Math.max(hi, pieceB[j] / (2 * Math.max(D - pieceC[j], 1e-300)));
+    let lo = 1;
+    if (hi > 1) {
+      // Golden section on the concave φ over [1, hi].
+      let x1 = hi - GOLDEN * (hi - lo);
+      let x2 = lo + GOLDEN * (hi - lo);
+      let f1 = phi(x1);
+      let f2 = phi(x2);
+      for (let it = 0; it < 60 && hi - lo > 1e-9 * hi; it++) {
+        if (f1 < f2) { lo = x1; x1 = x2; f1 = f2; x2 = lo + GOLDEN * (hi - lo); f2 = phi(x2); }
+        else { hi = x2; x2 = x1; f2 = f1; x1 = hi - GOLDEN * (hi - lo); f1 = phi(x1); }
+      }
+    }
+    // Any s ≥ 1 is valid: keep the better of the search's point and s = 1.
+    const sBest = phi(0.5 * (lo + hi)) > phi(1) ? 0.5 * (lo + hi) : 1;
+    sOut[m] = sBest;
+    total += phi(sBest);
+  });
+  for (let i = 0; i < 3 * N; i++) total -= Y[i] * Y[i];
+  return total;
+}
+
+export interface BoundOptions {
+  /** performance.now() after which no further iteration starts (one full evaluation always runs). */
+  deadline?: number;
+  outer?: number;
+  sweeps?: number;
+}
+
+/**
+ * The bound, starting from a plan (choice per task into `tasks`' candidate options, -1 local) and
+ * its deadline weights w = 1 + η.
+ */
+export function fleetBound(s: Scenario, pre: Precomputed, tasks: TaskOptions[], choice: ArrayLike<number>, w: ArrayLike<number>, opts: BoundOptions = {}): FleetBound {
+  const M = tasks.length;
+  const N = s.servers.length;
+  if (M === 0) return { bound: 0, evaluations: 0, sweeps: 0 };
+  const deadline = opts.deadline ?? Infinity;
+  const geo = geometry(s, pre);
+  const hopeless = Uint8Array.from(tasks, (t) => (t.hopeless ? 1 : 0));
+  // Restricted primal: rows of task m are [first[m], first[m + 1]); local is server -1.
+  const first = new Int32Array(M + 1);
+  let J = 0;
+  tasks.forEach((t, m) => { J += t.options.length + (Number.isFinite(t.localS) ? 1 : 0); first[m + 1] = J; });
+  const srv = new Int32Array(J);
+  const u = new Float64Array(3 * J);
+  const c0 = new Float64Array(J);
+  const x = new Float64Array(J);
+  tasks.forEach((t, m) => {
+    let j = first[m];
+    t.options.forEach((o, k) => {
+      srv[j] = o.server; u[3 * j] = Math.sqrt(o.task.txS); u[3 * j + 1] = Math.sqrt(o.task.computeS); u[3 * j + 2] = Math.sqrt(o.task.backhaulS);
+      c0[j] = o.task.fixedS;
+      if (choice[m] === k) x[j] = 1;
+      j++;
+    });
+    if (Number.isFinite(t.localS)) { srv[j] = -1; c0[j] = t.localS; if (choice[m] < 0) x[j] = 1; }
+  });
+  const sc = Float64Array.from({ length: M }, (_, m) => (tasks[m].hopeless ? 1 : Math.sqrt(Math.max(1, w[m]))));
+  const Y = new Float64Array(3 * N);
+  const loads = () => {
+    Y.fill(0);
+    for (let m = 0; m < M; m++) {
+      for (let j = first[m]; j < first[m + 1]; j++) {
+        const n = srv[j];
+        if (n < 0 || x[j] === 0) continue;
+        for (let r = 0; r < 3; r++) Y[3 * n + r] += x[j] * sc[m] * u[3 * j + r];
+      }
+    }
+  };
+  const grad = (m: number, j: number) => {
+    const n = srv[j];
+    const w2 = sc[m] * sc[m];
+    return n < 0 ? w2 * c0[j] : w2 * c0[j] + 2 * sc[m] * (Y[3 * n] * u[3 * j] + Y[3 * n + 1] * u[3 * j + 1] + Y[3 * n + 2] * u[3 * j + 2]);
+  };
+  const sweep = () => {
+    for (let m = 0; m < M; m++) {
+      for (let inner = 0; inner < 4; inner++) {
+        let to = -1; let from = -1; let gTo = Infinity; let gFrom = -Infinity;
+        for (let j = first[m]; j < first[m + 1]; j++) {
+          const g = grad(m, j);
+          if (g < gTo) { gTo = g; to = j; }
+          if (x[j] > 0 && g > gFrom) { gFrom = g; from = j; }
+        }
+        if (to < 0 || from < 0 || to === from || gFrom - gTo <= 1e-15 * Math.abs(gFrom)) break;
+        let curv = 0;
+        const nt = srv[to]; const nf = srv[from];
+        for (let r = 0; r < 3; r++) {
+          const vt = nt >= 0 ? sc[m] * u[3 * to + r] : 0;
+          const vf = nf >= 0 ? sc[m] * u[3 * from + r] : 0;
+          curv += nt >= 0 && nt === nf ? (vt - vf) ** 2 : vt * vt + vf * vf;
+        }
+        const step = curv > 0 ? Math.min(x[from], (gFrom - gTo) / (2 * curv)) : x[from];
+        x[to] += step; x[from] -= step;
+        if (x[from] < 1e-15) x[from] = 0;
+        for (let r = 0; r < 3; r++) {
+          if (nt >= 0) Y[3 * nt + r] += step * sc[m] * u[3 * to + r];
+          if (nf >= 0) Y[3 * nf + r] -= step * sc[m] * u[3 * from + r];
+        }
+      }
+    }
+  };
+  const sNew = new Float64Array(M);
+  let best = -Infinity;
+  let evaluations = 0;
+  let sweeps = 0;
+  const outer = opts.outer ?? 4;
+  const perOuter = opts.sweeps ?? 20;
+  for (let it = 0; it < outer; it++) {
+    loads();
+    for (let k = 0; k < perOuter && (evaluations === 0 || performance.now() < deadline); k++, sweeps++) sweep();
+    const g = evaluate(s, pre, geo, hopeless, Y, sNew);
+    evaluations++;
+    if (g > best) best = g;
+    if (performance.now() >= deadline) break;
+    sc.set(sNew);
+  }
+  return { bound: best, evaluations, sweeps };
+}

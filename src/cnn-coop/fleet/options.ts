@@ -1,0 +1,96 @@
+import type { Scenario } from '../model.ts';
+import { allSplits, type Precomputed } from '../physics.ts';
+import { allocTask } from '../plan.ts';
+import type { AllocTask } from '../allocation.ts';
+import type { TaskOption, TaskOptions } from '../options.ts';
+
+/**
+ * The fleet planner's candidate options: the same TaskOptions as options.ts (local, or a server
+ * with any split of `allSplits`, deadline-feasible alone, dominated splits removed, `hopeless`
+ * tasks keeping everything with the deadline dropped), but only on each task's `nearest` servers,
+ * ranked by the latency of the task's best split with the whole server. options.ts builds every
+ * server's options, N·(K+2) objects a task, which at M = 10,000, N = 200 is 14 million; a task
+ * that is not among a server's nearest never gains by going there unless every nearer server is
+ * crowded, and the proved bound (bound.ts) still prices every server, so a restriction that costs
+ * latency shows in the gap rather than hiding.
+ */
+
+export const DEFAULT_CANDIDATE_SERVERS = 8;
+
+const TOL = 1e-12;
+
+function dominates(x: AllocTask, y: AllocTask): boolean {
+  return x.txS <= y.txS && x.computeS <= y.computeS && x.backhaulS <= y.backhaulS && x.fixedS <= y.fixedS && x.minAlpha <= y.minAlpha;
+}
+
+/** Per-server split constants: edge compute and backhaul seconds per Mbit, cloud seconds per Mbit. */
+export interface SplitTable {
+  /** For server n, split k: (p_k / F_n + r_k / C_n) at index n·S + k. */
+  edgeSPerMbit: Float64Array;
+  /** Cloud compute seconds per Mbit of split k (0 without a cloud CPU); the same on every server of one profile. */
+  cloudSPerMbit: Float64Array;
+  splitsPer: number;
+}
+
+export function splitTable(s: Scenario, pre: Precomputed): SplitTable {
+  const N = s.servers.length;
+  const splitsPer = Math.max(...pre.profiles.map((p) => allSplits(p).length));
+  const edge = new Float64Array(N * splitsPer).fill(Infinity);
+  const cloud = new Float64Array(N * splitsPer).fill(Infinity);
+  s.servers.forEach((srv, n) => {
+    const p = pre.profiles[n];
+    const total = p.totalGigacyclesPerMbit ?? p.gigacyclesPerMbit[p.gigacyclesPerMbit.length - 1];
+    allSplits(p).forEach((split, k) => {
+      const cycles = split.finishAt === 'edge' ? total : split.layers === 0 ? 0 : p.gigacyclesPerMbit[split.layers - 1];
+      const reduction = split.finishAt === 'edge' ? 0 : split.layers === 0 ? 1 : p.reduction[split.layers - 1];
+      edge[n * splitsPer + k] = cycles / srv.cpuGHz + reduction / srv.backhaulMbps;
+      cloud[n * splitsPer + k] = s.cloud && split.finishAt === 'cloud' ? (total - cycles) / s.cloud.cpuGHz : 0;
+    });
+  });
+  return { edgeSPerMbit: edge, cloudSPerMbit: cloud, splitsPer };
+}
+
+/** The `count` servers of least whole-server latency for device m (all servers when N ≤ count). */
+export function nearestServers(s: Scenario, pre: Precomputed, table: SplitTable, m: number, count: number): number[] {
+  const N = s.servers.length;
+  if (N <= count) return Array.from({ length: N }, (_, n) => n);
+  const S = s.devices[m].dataMbit;
+  const best: number[] = [];
+  const score: number[] = [];
+  for (let n = 0; n < N; n++) {
+    let edge = Infinity;
+    for (let k = 0; k < table.splitsPer; k++) edge = Math.min(edge, table.edgeSPerMbit[n * table.splitsPer + k] + table.cloudSPerMbit[n * table.splitsPer + k]);
+    const v = S / pre.rateMbps[m][n] + S * edge;
+    if (best.length === count && v >= score[count - 1]) continue;
+    // Insertion into the short sorted list.
+    let i = best.length === count ? count - 1 : best.length;
+    while (i > 0 && score[i - 1] > v) { best[i] = best[i - 1]; score[i] = score[i - 1]; i--; }
+    best[i] = n;
+    score[i] = v;
+  }
+  return best;
+}
+
+/** Options of device m on the given servers (options.ts's rules). */
+export function optionsOn(s: Scenario, pre: Precomputed, m: number, servers: number[]): TaskOptions {
+  const d = s.devices[m];
+  const all: TaskOption[] = [];
+  for (const n of servers) {
+    for (const split of allSplits(pre.profiles[n])) {
+      const task = allocTask(s, pre, m, n, split);
+      all.push({ server: n, split, task, aloneS: task.txS + task.computeS + task.backhaulS + task.fixedS });
+    }
+  }
+  const meets = (o: TaskOption) => o.aloneS <= d.deadlineS * (1 + TOL) && o.task.minAlpha <= 1;
+  const localS = pre.localS[m] <= d.deadlineS ? pre.localS[m] : Infinity;
+  let kept = all.filter(meets);
+  const hopeless = kept.length === 0 && localS === Infinity;
+  if (hopeless) kept = all.map((o) => ({ ...o, task: { ...o.task, deadlineS: Infinity, minAlpha: Math.min(o.task.minAlpha, 1) } }));
+  const options = kept.filter((o, i) => !kept.some((p, j) => p.server === o.server && j !== i && dominates(p.task, o.task) && (!dominates(o.task, p.task) || j < i)));
+  return { options, localS: hopeless ? pre.localS[m] : localS, hopeless, deadlineS: d.deadlineS };
+}
+
+/** Candidate options of every device on its `count` nearest servers. */
+export function candidateOptions(s: Scenario, pre: Precomputed, count = DEFAULT_CANDIDATE_SERVERS, table = splitTable(s, pre)): TaskOptions[] {
+  return s.devices.map((_, m) => optionsOn(s, pre, m, nearestServers(s, pre, table, m, count)));
+}

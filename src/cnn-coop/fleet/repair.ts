@@ -1,0 +1,195 @@
+import type { Result, Scenario, TaskResult } from '../model.ts';
+import type { Allocation, AllocTask } from '../allocation.ts';
+import type { TaskOptions } from '../options.ts';
+import { precompute, type Precomputed } from '../physics.ts';
+import { DEFAULT_CANDIDATE_SERVERS, nearestServers, optionsOn, splitTable } from './options.ts';
+import { FleetState } from './state.ts';
+import { fleetBound } from './bound.ts';
+import { fleetResult } from './result.ts';
+import { solveFleet } from '../algorithms/fleet.ts';
+
+/**
+ * Incremental re-planning (issue 11): the plan of `next` from the plan of a previous scenario,
+ * without solving from scratch.
+ *
+ * Devices are matched by id. A device is kept when its record (and its gains row, if the scenario
+ * gives gains) is unchanged and its place still exists unchanged: it keeps its server and split,
+ * and a server whose members and data are all unchanged keeps its shares as they were (the
+ * allocation (30) of the same tasks is the same optimum), so it is not re-allocated. A device that
+ * moved, changed, joined, or whose server went away or changed is placed again: greedily by the
+ * closed-form surrogate against the kept plan's loads, then improved by the fleet planner's ranked
+ * moves (fleet/state.ts) offered only to those devices and to the members of the servers they
+ * touch; only servers whose members changed are re-allocated. A change of the scenario's shared
+ * data (profiles, channel, energy, cloud) changes every task, so that case is a full `fleet` solve.
+ * The lower bound is fleet/bound.ts's evaluated at the repaired plan (no Frank–Wolfe sweeps): a
+ * proved bound, looser than a full solve's.
+ */
+
+export interface RepairOptions {
+  timeBudgetMs?: number;
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function sharedChanged(a: Scenario, b: Scenario): boolean {
+  return !sameJson(a.cnnProfiles, b.cnnProfiles) || !sameJson(a.channel, b.channel) || !sameJson(a.energy, b.energy)
+    || !sameJson(a.cloud, b.cloud) || (a.gainsDb === undefined) !== (b.gainsDb === undefined);
+}
+
+/** An Allocation standing for a kept server's previous shares; prices and multipliers are estimated from them (warm start and ranking only). */
+function carriedAllocation(rows: TaskResult[], times: AllocTask[]): Allocation {
+  const alpha = rows.map((r) => r.bandwidthShare);
+  const beta = rows.map((r) => r.cpuShare);
+  const lambda = rows.map((r) => r.backhaulShare);
+  // A task strictly inside its box with a slack deadline has t/share² = ν; the others have ≤ ν
+  // (binding deadline) or sit on a clamp, so the largest t/share² among unclamped shares is ν.
+  const prices: [number, number, number] = [0, 0, 0];
+  rows.forEach((_, i) => {
+    const t = times[i];
+    const sh = [alpha[i], beta[i], lambda[i]];
+    [t.txS, t.computeS, t.backhaulS].forEach((time, r) => {
+      if (time > 0 && sh[r] > 0 && sh[r] < 1 && (r > 0 || sh[r] > t.minAlpha * (1 + 1e-9))) prices[r] = Math.max(prices[r], time / (sh[r] * sh[r]));
+    });
+  });
+  const deadlineMultipliers = rows.map((_, i) => {
+    const t = times[i];
+    const r = t.computeS > 0 && beta[i] < 1 ? 1 : 0;
+    const time = r === 1 ? t.computeS : t.txS;
+    const sh = r === 1 ? beta[i] : alpha[i];
+    return time > 0 && prices[r] > 0 ? Math.max(0, (prices[r] * sh * sh) / time - 1) : 0;
+  });
+  const latencyS = rows.map((r) => r.latencyS);
+  const objective = latencyS.reduce((a, b) => a + b, 0);
+  const violators = rows.flatMap((r, i) => (r.meetsDeadline ? [] : [i]));
+  return { alpha, beta, lambda, latencyS, objective, dualBound: -Infinity, prices, deadlineMultipliers, feasible: violators.length === 0, violators, sweeps: 0 };
+}
+
+/** Places each listed task on its option of least surrogate marginal cost against the loads U (w = 1), in turn. */
+function insertGreedy(tasks: TaskOptions[], N: number, choice: Int32Array, order: number[]): void {
+  const U = new Float64Array(3 * N);
+  const placing = new Set(order);
+  choice.forEach((c, m) => {
+    if (c < 0 || placing.has(m)) return;
+    const t = tasks[m].options[c].task;
+    const n = tasks[m].options[c].server;
+    U[3 * n] += Math.sqrt(t.txS); U[3 * n + 1] += Math.sqrt(t.computeS); U[3 * n + 2] += Math.sqrt(t.backhaulS);
+  });
+  for (const m of order) {
+    const t = tasks[m];
+    let best = Number.isFinite(t.localS) ? t.localS + (t.hopeless ? 1e30 : 0) : Infinity;
+    let bestC = -1;
+    t.options.forEach((o, c) => {
+      const v = [Math.sqrt(o.task.txS), Math.sqrt(o.task.computeS), Math.sqrt(o.task.backhaulS)];
+      let d = o.task.fixedS;
+      for (let r = 0; r < 3; r++) d += v[r] * (2 * U[3 * o.server + r] + v[r]);
+      if (d < best || bestC < 0 && !Number.isFinite(best)) { best = d; bestC = c; }
+    });
+    choice[m] = bestC;
+    if (bestC >= 0) {
+      const o = t.options[bestC];
+      U[3 * o.server] += Math.sqrt(o.task.txS); U[3 * o.server + 1] += Math.sqrt(o.task.computeS); U[3 * o.server + 2] += Math.sqrt(o.task.backhaulS);
+    }
+  }
+}
+
+export function repairPlan(previous: { scenario: Scenario; result: Result }, next: Scenario, options: RepairOptions = {}): Result {
+  const t0 = performance.now();
+  if (sharedChanged(previous.scenario, next)) {
+    const r = solveFleet(next, options);
+    return { ...r, info: { ...r.info, repair: 'full solve: the scenario\'s shared data (profiles, channel, energy or cloud) changed' } };
+  }
+  const pre: Precomputed = precompute(next);
+  const N = next.servers.length;
+  const M = next.devices.length;
+  const prevServerIndex = new Map(previous.scenario.servers.map((srv, n) => [srv.id, n]));
+  const serverIndex = new Map(next.servers.map((srv, n) => [srv.id, n]));
+  // A server is unchanged when it existed with the same record.
+  const serverSame = next.servers.map((srv) => {
+    const p = prevServerIndex.get(srv.id);
+    return p !== undefined && sameJson(previous.scenario.servers[p], srv);
+  });
+  const prevDevice = new Map(previous.scenario.devices.map((d, m) => [d.id, m]));
+  const prevRow = new Map(previous.result.tasks.map((t) => [t.device, t]));
+  const gainsSame = (m: number, pm: number) => !next.gainsDb || next.servers.every((srv, n) => {
+    const p = prevServerIndex.get(srv.id);
+    return p === undefined || previous.scenario.gainsDb![pm][p] === next.gainsDb![m][n];
+  });
+  const table = splitTable(next, pre);
+  const count = DEFAULT_CANDIDATE_SERVERS;
+  const tasks: TaskOptions[] = new Array(M);
+  const choice = new Int32Array(M).fill(-1);
+  const dirty: number[] = [];
+  const dirtyServers = new Set<number>();
+  const keptOn: (number | undefined)[] = new Array(M);
+  next.devices.forEach((d, m) => {
+    const pm = prevDevice.get(d.id);
+    const row = prevRow.get(d.id);
+    if (pm === undefined || !row || !sameJson(previous.scenario.devices[pm], d) || !gainsSame(m, pm)) { dirty.push(m); return; }
+    if (row.place === 'local') {
+      const t = optionsOn(next, pre, m, []);
+      if (!Number.isFinite(t.localS)) { dirty.push(m); return; }
+      tasks[m] = t;
+      choice[m] = -1;
+      return;
+    }
+    const n = serverIndex.get(row.place);
+    if (n === undefined || !serverSame[n]) { dirty.push(m); if (n !== undefined) dirtyServers.add(n); return; }
+    const t = optionsOn(next, pre, m, [n]);
+    const c = t.options.findIndex((o) => o.split?.layers === row.layers && (o.split?.finishAt === 'edge') === (row.finishAt === 'edge'));
+    if (c < 0) { dirty.push(m); dirtyServers.add(n); return; }
+    tasks[m] = t;
+    choice[m] = c;
+    keptOn[m] = n;
+  });
+  // Servers that lost a member: a previous device now gone or placed again.
+  const nextIndex = new Map(next.devices.map((d, m) => [d.id, m]));
+  for (const row of previous.result.tasks) {
+    const n = serverIndex.get(row.place);
+    if (n === undefined) continue;
+    const m = nextIndex.get(row.device);
+    if (m === undefined || keptOn[m] !== n) dirtyServers.add(n);
+  }
+  for (const m of dirty) tasks[m] = optionsOn(next, pre, m, nearestServers(next, pre, table, m, count));
+  insertGreedy(tasks, N, choice, dirty);
+  for (const m of dirty) if (choice[m] >= 0) dirtyServers.add(tasks[m].options[choice[m]].server);
+  // Kept servers: their previous shares, in increasing task order (FleetState's member order).
+  const preset = new Map<number, Allocation>();
+  const membersOf: number[][] = Array.from({ length: N }, () => []);
+  choice.forEach((c, m) => { if (c >= 0) membersOf[tasks[m].options[c].server].push(m); });
+  membersOf.forEach((list, n) => {
+    if (dirtyServers.has(n) || list.length === 0) return;
+    preset.set(n, carriedAllocation(list.map((m) => prevRow.get(next.devices[m].id)!), list.map((m) => tasks[m].options[choice[m]].task)));
+  });
+  // The tasks offered moves: the placed-again ones and the members of every touched server; they
+  // see their nearest servers.
+  const dirtySet = new Set(dirty);
+  const scope = new Set(dirty);
+  for (const n of dirtyServers) for (const m of membersOf[n]) scope.add(m);
+  for (const m of scope) {
+    if (dirtySet.has(m)) continue;
+    const c = choice[m];
+    const own = c >= 0 ? tasks[m].options[c] : undefined;
+    const wide = optionsOn(next, pre, m, [...new Set([...(own ? [own.server] : []), ...nearestServers(next, pre, table, m, count)])]);
+    const same = own ? wide.options.findIndex((o) => o.server === own.server && o.split?.layers === own.split?.layers && o.split?.finishAt === own.split?.finishAt) : -1;
+    if (own && same < 0) continue; // keep the narrow list: its current option must stay representable
+    tasks[m] = wide;
+    choice[m] = own ? same : -1;
+  }
+  const state = new FleetState(tasks, N, choice, preset);
+  const budget = options.timeBudgetMs;
+  state.improve({ scope, maxRounds: 4, deadline: budget !== undefined ? t0 + 0.8 * budget : Infinity });
+  const totals = state.totals();
+  const hopeless = tasks.some((t) => t.hopeless);
+  const bound = fleetBound(next, pre, tasks, state.choice, state.w, { outer: 2, sweeps: 0 });
+  const boundHolds = !hopeless && totals.violators === 0 && Number.isFinite(bound.bound);
+  return fleetResult(next, pre, state, 'fleet', {
+    lowerBound: boundHolds ? bound.bound : null,
+    info: {
+      repair: 'incremental', repairedFrom: previous.result.algorithm,
+      placedAgain: dirty.length, reallocatedServers: state.evaluations, movesOffered: scope.size, moves: state.moves,
+      lowerBoundFrom: 'assignment relaxation dual with per-task deadline prices at the repaired plan (fleet/bound.ts)',
+      ...(boundHolds ? {} : { relaxationBoundS: bound.bound }),
+      ...(budget !== undefined ? { timeBudgetMs: budget } : {}),
+    },
+  });
+}
