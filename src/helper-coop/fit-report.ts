@@ -46,8 +46,11 @@ export function fitTableRows(files: FitFile[]): string[] {
   const rows = ['| figure | paper % | default % | fit | best-fit parameters (moved from the defaults) | fitted % [95 % CI] | paper\'s JORCF claims that fail |',
     '|---|---|---|---|---|---|---|'];
   const order = ['free', 'free+claims', 'ap', 'caption', 'caption+claims', 'joint+claims', 'common+claims', 'joint', 'common', 'ap+claims'];
-  const modeOf = (f: FitFile) => `${f.mode}${f.keepClaims ? '+claims' : ''}`;
-  const sorted = [...files].sort((a, b) => order.indexOf(modeOf(a)) - order.indexOf(modeOf(b)));
+  const base = (f: FitFile) => `${f.mode}${f.keepClaims ? '+claims' : ''}`;
+  // a fit over several figures at once shares its Table 1 (and, in common, everything) between them
+  const rank = (f: FitFile) => order.indexOf(base(f)) + (f.figures.length > 1 ? order.length : 0);
+  const modeOf = (f: FitFile) => `${base(f)}${f.figures.length > 1 ? ' (Figs 4–8 at once)' : ''}`;
+  const sorted = [...files].sort((a, b) => rank(a) - rank(b));
   for (const id of ['fig4', 'fig5', 'fig6', 'fig7', 'fig8']) {
     for (const file of sorted) {
       const f = file.figures.find((g) => g.id === id);
