@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { systems, getSystem, systemOf } from '../systems.ts';
-import type { SystemDefinition } from '../core/system.ts';
+import { solveOptionFlags, type SolveOptions, type SystemDefinition } from '../core/system.ts';
 import { resolveSolver } from '../api/resolve.ts';
 import { runSolver, type RunOptions } from '../api/run.ts';
 import { InvalidResultError } from '../api/errors.ts';
@@ -8,6 +8,8 @@ import { DEFAULT_TIME_LIMIT_MS } from '../api/exec.ts';
 import { InputError } from '../core/errors.ts';
 import { readDocument, toJson, writeFileAtomic } from '../core/io.ts';
 import { parseNumberFlag } from './parse.ts';
+import { addRedisOptions, redisOptions, reportingDistributedFailure, type RedisFlags } from './worker.ts';
+import { distributedSolver } from '../distributed/solver.ts';
 
 /** Writes a document to a file (atomically) or to stdout. */
 export function emit(text: string, outPath?: string): void {
@@ -21,7 +23,7 @@ export function loadScenario(path: string): { system: SystemDefinition; scenario
   return { system, scenario: system.parseScenario(raw) };
 }
 
-export interface SolveFlags {
+export interface SolveFlags extends RedisFlags {
   algorithm?: string;
   json?: boolean;
   out?: string;
@@ -44,8 +46,8 @@ export async function solveAndReport(system: SystemDefinition, scenario: unknown
   };
   const timeLimitMs = flags.timeLimitMs !== undefined ? parseNumberFlag('time-limit-ms', flags.timeLimitMs) : undefined;
   if (timeLimitMs !== undefined && !(timeLimitMs > 0)) throw new InputError('must be > 0', '--time-limit-ms');
-  const solver = await resolveSolver(system, flags.algorithm, { timeLimitMs });
-  const { result, report, notes } = await runSolver(system, solver, scenario, options);
+  const solver = distributedSolver(system, await resolveSolver(system, flags.algorithm, { timeLimitMs }), redisOptions(flags));
+  const { result, report, notes } = await reportingDistributedFailure(() => runSolver(system, solver, scenario, options));
   for (const note of notes) process.stderr.write(`note: ${note}\n`);
   if (!report.ok) throw new InvalidResultError(solver.name, report);
   if (flags.json) emit(toJson(result), flags.out);
@@ -57,7 +59,7 @@ export async function solveAndReport(system: SystemDefinition, scenario: unknown
 
 /** The options `solve` and its aliases share. */
 export function withSolveOptions(cmd: Command): Command {
-  return cmd
+  return addRedisOptions(cmd)
     .option('-a, --algorithm <name>', "algorithm (see `mec algorithms`), exec:<program> (scenario JSON on stdin, result JSON on stdout) or a JS/TS module path; default: the system's main one")
     .option('--bound', "also compute the system's proved lower bound and report it as lowerBound")
     .option('--workers <n>', 'worker threads, for algorithms with a worker-pool path (three-tier admm)')
@@ -119,7 +121,8 @@ export function registerCoreCommands(program: Command): void {
         process.stdout.write(`${system.name}: ${system.summary}\n`);
         const width = Math.max(...system.algorithms.map((a) => a.name.length));
         for (const a of system.algorithms) {
-          process.stdout.write(`  ${a.name.padEnd(width)}  ${a.description}${a.name === system.defaultAlgorithm ? ' (default)' : ''}\n`);
+          const flags = (Object.keys(a.supports ?? {}) as (keyof SolveOptions)[]).map((k) => solveOptionFlags[k]);
+          process.stdout.write(`  ${a.name.padEnd(width)}  ${a.description}${a.name === system.defaultAlgorithm ? ' (default)' : ''}${flags.length ? ` [${flags.join(', ')}]` : ''}\n`);
         }
       }
     });

@@ -20,6 +20,8 @@ registerReproduceCommand(program);
 registerControlCommands(program);
 registerProfilesCommand(program);
 (await import('./three-tier.ts')).registerThreeTierCommands(program);
+(await import('./compare.ts')).registerCompareCommand(program);
+(await import('./worker.ts')).registerWorkerCommand(program);
 (await import('./ui.ts')).registerUiCommand(program);
 
 try {

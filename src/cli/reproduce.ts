@@ -3,9 +3,10 @@ import { systems, getSystem } from '../systems.ts';
 import { InputError } from '../core/errors.ts';
 import { parseNumberFlag } from './parse.ts';
 import type { FigureDefinition, SystemDefinition } from '../core/system.ts';
+import { addRedisOptions, redisOptions, reportingDistributedFailure, type RedisFlags } from './worker.ts';
 
 export function registerReproduceCommand(program: Command): void {
-  program.command('reproduce')
+  const cmd = program.command('reproduce')
     .description("regenerate a paper figure as data (CSV) and plots (SVG, PNG): `reproduce cnn-coop fig4`, `reproduce cnn-coop all`, `reproduce all`")
     .argument('<system|all>', 'system name, or all for every figure of every system')
     .argument('[figures...]', 'figure ids (e.g. fig4), or all (default)')
@@ -14,8 +15,9 @@ export function registerReproduceCommand(program: Command): void {
     .option('--seed <n>', 'base seed', '1')
     .option('--workers <n>', 'worker threads (default: one per core)')
     .option('--out <dir>', 'output folder', 'figures')
-    .option('--preset <name>', 'a named parameter preset of the figures (e.g. helper-coop\'s paper-fit)')
-    .action(async (systemArg: string, figureArgs: string[], flags: { quick?: boolean; runs?: string; seed: string; workers?: string; out: string; preset?: string }) => {
+    .option('--preset <name>', 'a named parameter preset of the figures (e.g. helper-coop\'s paper-fit)');
+  addRedisOptions(cmd)
+    .action(async (systemArg: string, figureArgs: string[], flags: { quick?: boolean; runs?: string; seed: string; workers?: string; out: string; preset?: string } & RedisFlags) => {
       const chosen: Array<[SystemDefinition, FigureDefinition]> = [];
       const targets = systemArg === 'all' ? systems : [getSystem(systemArg)];
       for (const system of targets) {
@@ -39,8 +41,15 @@ export function registerReproduceCommand(program: Command): void {
       const workers = flags.workers === undefined ? undefined : parseNumberFlag('workers', flags.workers, 'int');
       // Loaded here: the plotting stack (vega, resvg) is heavy and only this command needs it.
       const { reproduceFigure } = await import('../core/reproduce.ts');
+      const seed = parseNumberFlag('seed', flags.seed, 'int');
+      const distributed = redisOptions(flags);
+      // With --redis every sample of every chosen figure goes to the workers as one batch, then
+      // each figure is assembled from the returned samples exactly as a local run assembles it.
+      const runnerFor = distributed && await reportingDistributedFailure(async () =>
+        (await import('../distributed/reproduce.ts')).distributedSampleRunner(chosen, { quick: flags.quick, runs, seed }, distributed));
       for (const [system, fig] of chosen) {
-        const out = await reproduceFigure(system.name, fig, { quick: flags.quick, runs, seed: parseNumberFlag('seed', flags.seed, 'int'), workers, outDir: flags.out });
+        const out = await reproduceFigure(system.name, fig, { quick: flags.quick, runs, seed, workers, outDir: flags.out,
+          ...(runnerFor ? { runSamples: runnerFor, progress: false } : {}) });
         process.stdout.write(`\n${system.name} ${fig.id}: ${fig.title} (${out.runs} runs a point)\n`);
         for (const c of out.claims) process.stdout.write(`  [${c.holds ? 'holds' : 'FAILS'}] ${c.claim}: ${c.detail}\n`);
         process.stdout.write(`  wrote ${out.files.join(', ')}\n`);

@@ -3,7 +3,7 @@ import type { Result, Scenario } from './model.ts';
 import { generateScenario, type CnnCoopOptions } from './generate.ts';
 import { precompute } from './physics.ts';
 import { buildResult } from './plan.ts';
-import { runPaStages, placementOf, rltShares, paLoadLimit, mecOnly, mccOnly } from './algorithms/pa.ts';
+import { runPaStages, placementOf, rltShares, paLoadLimit, paSpec, mecOnly, mccOnly } from './algorithms/pa.ts';
 import { mdo } from './algorithms/mdo.ts';
 import { ihra } from './algorithms/ihra.ts';
 import { eejs } from './algorithms/eejs.ts';
@@ -24,6 +24,9 @@ import { lowerBoundOf } from './bounds.ts';
  *  - Fig. 5 draws M = 25, 30, 35 on the x axis with one panel per N (4, 6, 8).
  *  - Fig. 9 adds the device energy of our `best` plan (a latency plan); the latency lower bound
  *    has no place on an energy axis.
+ *  - Every figure with PA also draws "PA-spec": PA with stage 2 read as the spec's §3 (the
+ *    bound-factor products, the printed x dropped), the reading used before docs/pa-fidelity.md;
+ *    "PA" is the hull reading of (27) as printed.
  *
  * Run counts keep `mec reproduce all` to minutes on two cores: PA (its RLT relaxation) dominates
  * a sample. Comparisons are paired (every algorithm sees the same scenarios), so orderings are
@@ -31,7 +34,7 @@ import { lowerBoundOf } from './bounds.ts';
  */
 
 export const SERIES = {
-  pa: 'PA', rlt0: 'RLT-0', ara: 'ARA', mdo: 'MDO', ihra: 'IHRA', eejs: 'EEJS',
+  pa: 'PA', paSpec: 'PA-spec', rlt0: 'RLT-0', ara: 'ARA', mdo: 'MDO', ihra: 'IHRA', eejs: 'EEJS',
   paLimit: 'PA (load limit)', mecOnly: 'MEC-only (baseline 1)', mccOnly: 'MCC-only (baseline 2)',
 } as const;
 const ADDED = ['best', 'lower bound'];
@@ -168,6 +171,7 @@ const latency = (series: string, run: () => Result) => (): Record<string, number
 function trio(s: Scenario, where: string): Record<string, number> {
   return {
     ...guard(where, [SERIES.pa], latency(SERIES.pa, () => paFamily(s).pa)),
+    ...guard(where, [SERIES.paSpec], latency(SERIES.paSpec, () => paSpec.solve(s))),
     ...guard(where, [SERIES.ihra], latency(SERIES.ihra, () => ihra.solve(s))),
     ...guard(where, [SERIES.eejs], latency(SERIES.eejs, () => eejs.solve(s))),
     ...guard(where, ADDED, () => addedSeries(s)),
@@ -190,6 +194,7 @@ const fig4: FigureDefinition = {
         const f = paFamily(s);
         return { [SERIES.pa]: f.pa.totalLatencyS, [SERIES.rlt0]: f.rlt0.totalLatencyS, [SERIES.ara]: f.ara.totalLatencyS };
       }),
+      ...guard(where, [SERIES.paSpec], latency(SERIES.paSpec, () => paSpec.solve(s))),
       ...guard(where, [SERIES.mdo], latency(SERIES.mdo, () => mdo.solve(s))),
       ...guard(where, [SERIES.ihra], latency(SERIES.ihra, () => ihra.solve(s))),
       ...guard(where, [SERIES.eejs], latency(SERIES.eejs, () => eejs.solve(s))),
@@ -311,6 +316,7 @@ const fig8: FigureDefinition = {
     const where = whereOf('fig8', p, seed);
     return {
       ...guard(where, [SERIES.pa], latency(SERIES.pa, () => paFamily(s).pa)),
+      ...guard(where, [SERIES.paSpec], latency(SERIES.paSpec, () => paSpec.solve(s))),
       ...guard(where, [SERIES.paLimit], latency(SERIES.paLimit, () => paLoadLimit.solve(s))),
       ...guard(where, [SERIES.mecOnly], latency(SERIES.mecOnly, () => mecOnly.solve(s))),
       ...guard(where, [SERIES.mccOnly], latency(SERIES.mccOnly, () => mccOnly.solve(s))),
@@ -344,6 +350,7 @@ const fig9: FigureDefinition = {
     const energy = (series: string, run: () => Result) => (): Record<string, number> => ({ [series]: run().deviceEnergyJ });
     return {
       ...guard(where, [SERIES.pa], energy(SERIES.pa, () => paFamily(s).pa)),
+      ...guard(where, [SERIES.paSpec], energy(SERIES.paSpec, () => paSpec.solve(s))),
       ...guard(where, [SERIES.ihra], energy(SERIES.ihra, () => ihra.solve(s))),
       ...guard(where, [SERIES.eejs], energy(SERIES.eejs, () => eejs.solve(s))),
       ...guard(where, ['best'], () => addedSeries(s, true)),

@@ -10,7 +10,7 @@ import { acceptAgent } from './agent-link.ts';
  * The controller's HTTP API. ROUTES is the one list the router dispatches on; the test checks
  * that docs/openapi.json describes each of them, so the description cannot drift from the code.
  */
-interface Ctx {
+export interface Ctx {
   ctl: Controller;
   req: IncomingMessage;
   res: ServerResponse;
@@ -18,7 +18,7 @@ interface Ctx {
   token: TokenRecord | null;
 }
 
-interface Route {
+export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
   /** OpenAPI path template. */
   path: string;
@@ -34,45 +34,69 @@ const STATUS: Record<ErrorCode, number> = {
 export const OPENAPI_PATH = new URL('../../docs/openapi.json', import.meta.url);
 let openapiText: string | null = null;
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
-function fail(res: ServerResponse, code: ErrorCode, err: Error | string, headers: Record<string, string> = {}): void {
+export function fail(res: ServerResponse, code: ErrorCode, err: Error | string, headers: Record<string, string> = {}): void {
   send(res, STATUS[code], errorBody(code, err), headers);
 }
 
-/** Reads a JSON body of at most `max` bytes; too large or not JSON is refused before any work. */
+/**
+ * Reads a JSON body of at most `max` bytes; too large or not JSON is refused before any work.
+ * A too-large body is still read (and thrown away) up to DISCARD_FACTOR x max before the 413
+ * goes out: answering while the client is still writing makes it see a broken pipe instead of
+ * the answer. Beyond that the connection is cut (a client sending that much gets no courtesy).
+ */
+const DISCARD_FACTOR = 8;
+
 function readBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<string | null> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) {
-    fail(res, 'too_large', `request body over ${max} bytes`, { connection: 'close' });
-    req.resume();
+  const tooLarge = () => fail(res, 'too_large', `request body over ${max} bytes`, { connection: 'close' });
+  if (declared > max * DISCARD_FACTOR) {
+    res.once('finish', () => req.destroy());
+    tooLarge();
     return Promise.resolve(null);
   }
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    fail(res, 'malformed', 'content-type must be application/json');
-    req.resume();
-    return Promise.resolve(null);
+    return drain(req, max * DISCARD_FACTOR).then(() => { fail(res, 'malformed', 'content-type must be application/json'); return null; });
   }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > max && !over) {
-        over = true;
-        fail(res, 'too_large', `request body over ${max} bytes`, { connection: 'close' });
+      if (size <= max) chunks.push(c);
+      else if (size > max * DISCARD_FACTOR && !res.headersSent) {
+        res.once('finish', () => req.destroy());
+        tooLarge();
         resolve(null);
       }
-      if (!over) chunks.push(c);
     });
-    req.on('end', () => { if (!over) resolve(Buffer.concat(chunks).toString('utf8')); });
+    req.on('end', () => {
+      if (size <= max) return resolve(Buffer.concat(chunks).toString('utf8'));
+      tooLarge();
+      resolve(null);
+    });
     req.on('error', () => resolve(null));
+  });
+}
+
+/** Reads and drops a request body of up to `cap` bytes before an answer; a longer one is cut off. */
+function drain(req: IncomingMessage, cap: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (req.readableEnded) return resolve();
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > cap) { req.destroy(); resolve(); }
+    });
+    req.on('end', resolve);
+    req.on('error', () => resolve());
+    req.on('close', () => resolve());
   });
 }
 
@@ -91,6 +115,14 @@ function deviceParam(ctx: Ctx): string | null {
 
 export const ROUTES: Route[] = [
   { method: 'GET', path: '/healthz', auth: null, handle: ({ res, ctl }) => send(res, 200, { ok: true, planId: ctl.latest?.header.planId ?? null }) },
+  {
+    method: 'GET', path: '/metrics', auth: ['operator'],
+    async handle({ res, ctl }) {
+      const text = await ctl.metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': ctl.metrics.registry.contentType });
+      res.end(text);
+    },
+  },
   {
     method: 'GET', path: '/openapi.json', auth: null,
     handle: ({ res }) => {
@@ -130,10 +162,14 @@ export const ROUTES: Route[] = [
       }
       const limit = ctl.limiters.take(token!.id, reports.length);
       if (!limit.ok) return fail(res, 'rate_limited', `rate limit of ${ctl.opts.rateLimitPerS}/s exceeded`, { 'retry-after': String(Math.ceil(limit.retryAfterMs / 1000)) });
+      for (const [i, r] of reports.entries()) {
+        const over = ctl.claimDevice(token!.id, r.deviceId);
+        if (over) return fail(res, 'forbidden', `${over} (reports[${i}])`);
+      }
       // a device reporting straight over HTTP has no agent relaying for it
       const via = null;
       await new Promise<void>((resolve) => ctl.submitReports({
-        items: reports.map((report) => ({ report, via })),
+        items: reports.map((report) => ({ report, via, tokenId: token!.id })),
         done(outcomes, err) {
           if (!outcomes) fail(res, 'unavailable', `storage failed: ${err?.message}`);
           else send(res, 200, { accepted: outcomes.filter((o) => o === 'accepted').length, duplicate: outcomes.filter((o) => o === 'duplicate').length, outcomes });
@@ -173,10 +209,7 @@ export const ROUTES: Route[] = [
 /** GET /v1/agent is the agents' WebSocket; it is described in the OpenAPI file too. */
 export const WEBSOCKET_ROUTE = { method: 'GET', path: '/v1/agent' } as const;
 
-const compiled = ROUTES.map((r) => ({
-  route: r,
-  re: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
-}));
+const compiled = ROUTES.map((r) => compile(r));
 
 /** Checks the bearer token: the token record, or an error already sent. */
 function authenticate(ctl: Controller, header: string | undefined, allowed: TokenKind[]): { token: TokenRecord } | { code: ErrorCode; message: string } {
@@ -188,10 +221,24 @@ function authenticate(ctl: Controller, header: string | undefined, allowed: Toke
   return { token };
 }
 
+function compile(r: Route) {
+  return { route: r, re: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`) };
+}
+
+/** Decodes path parameters; a bad percent-escape is the client's mistake (400), not ours. */
+function decodeParams(groups: Record<string, string>): Record<string, string> | null {
+  try {
+    return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)]));
+  } catch {
+    return null;
+  }
+}
+
 export async function handleHttp(ctl: Controller, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const matches = compiled.map((c) => ({ c, m: c.re.exec(path) })).filter((x) => x.m);
+    const all = ctl.extraRoutes.length ? [...compiled, ...ctl.extraRoutes.map(compile)] : compiled;
+    const matches = all.map((c) => ({ c, m: c.re.exec(path) })).filter((x) => x.m);
     if (matches.length === 0) return fail(res, 'not_found', `no route ${path}`);
     const hit = matches.find((x) => x.c.route.method === req.method);
     if (!hit) {
@@ -202,7 +249,8 @@ export async function handleHttp(ctl: Controller, req: IncomingMessage, res: Ser
     if (route.auth) {
       const auth = authenticate(ctl, req.headers.authorization, route.auth);
       if ('code' in auth) {
-        req.resume();
+        ctl.refused(`http ${req.socket.remoteAddress}`, auth.code, auth.message);
+        await drain(req, ctl.opts.maxBodyBytes * DISCARD_FACTOR);
         return fail(res, auth.code, auth.message);
       }
       token = auth.token;
@@ -212,10 +260,11 @@ export async function handleHttp(ctl: Controller, req: IncomingMessage, res: Ser
         if (!limit.ok) return fail(res, 'rate_limited', `rate limit of ${ctl.opts.rateLimitPerS}/s exceeded`, { 'retry-after': String(Math.ceil(limit.retryAfterMs / 1000)) });
       }
     }
-    const params = Object.fromEntries(Object.entries(hit.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+    const params = decodeParams(hit.m!.groups ?? {});
+    if (!params) return fail(res, 'malformed', `bad percent-escape in ${path}`);
     await route.handle({ ctl, req, res, params, token });
   } catch (err) {
-    ctl.log(`controller: internal error on ${req.method} ${req.url}: ${(err as Error).stack}`);
+    ctl.log.error(`controller: internal error on ${req.method} ${req.url}: ${(err as Error).stack}`);
     send(res, 500, { error: 'internal', message: 'internal error' });
   }
 }
@@ -225,11 +274,21 @@ function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message:
   socket.end(`HTTP/1.1 ${status} ${code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
-/** The agents' WebSocket: the token is checked before the upgrade completes. */
+/** The agents' WebSocket: the token is checked, and the connection cap, before the upgrade completes. */
 export function handleUpgrade(ctl: Controller, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const extra = ctl.upgradeHandler(path);
+  if (extra) return extra(req, socket, head);
   if (path !== WEBSOCKET_ROUTE.path) return refuseUpgrade(socket, 404, 'not_found', `no WebSocket at ${path}`);
   const auth = authenticate(ctl, req.headers.authorization, ['agent']);
-  if ('code' in auth) return refuseUpgrade(socket, STATUS[auth.code], auth.code, auth.message);
+  if ('code' in auth) {
+    ctl.refused(`agent upgrade ${req.socket.remoteAddress}`, auth.code, auth.message);
+    return refuseUpgrade(socket, STATUS[auth.code], auth.code, auth.message);
+  }
+  const cap = ctl.opts.maxAgentConnections ?? 1000;
+  if (ctl.wss.clients.size >= cap) {
+    ctl.refused('agent upgrade', 'unavailable', 'connection cap reached');
+    return refuseUpgrade(socket, 503, 'unavailable', `at most ${cap} agent connections`);
+  }
   ctl.wss.handleUpgrade(req, socket, head, (ws) => acceptAgent(ctl, ws, auth.token));
 }

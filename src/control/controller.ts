@@ -1,25 +1,34 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Store, type IncomingReport, type ReportOutcome, type StoredDevice, type StoredPlan } from './store.ts';
 import { RateLimiters, type TokenRecord } from './auth.ts';
 import type { DeviceDecision, ServerInfo } from './protocol.ts';
-import { buildScenario, decisionsOf, planMessageFor, DEFAULT_BASE, type PlanHeader, type ScenarioBase } from './scenario.ts';
+import { buildScenario, decisionsOf, planMessageFor, DEFAULT_BASE, type PlanBasis, type PlanHeader, type ScenarioBase } from './scenario.ts';
 import type { Planner } from './planner.ts';
-import type { Result } from '../cnn-coop/model.ts';
-import { handleHttp, handleUpgrade } from './api.ts';
+import { DEFAULT_POLICY, PlanPolicy, type PolicyOptions } from './policy.ts';
+import type { Result, Scenario } from '../cnn-coop/model.ts';
+import { handleHttp, handleUpgrade, type Route } from './api.ts';
+import { createLogger, type Logger, type LogLevel } from './log.ts';
+import { ControllerMetrics } from './metrics.ts';
 
 /**
  * The GTME: keeps the current state (servers from their agents, devices from their reports),
  * re-plans on change and on a timer, and pushes each server's part of the plan to its agent.
  *
  *   agent --hello/reports/admit/leave--> agent-link.ts [validate, authorise, rate-limit] --> group commit (SQLite)
- *     --> ack to agent --> state changed --> debounce --> planner thread --> verify --> store plan
- *     --> push per-server plan messages
+ *     --> ack to agent --> state changed --> debounce --> policy (algorithm by fleet size, full or repair)
+ *     --> planner thread (time budget, hard deadline) --> verify --> store plan --> push per-server plan messages
  *
  * Nothing reaches the in-memory state before it is committed, so whatever was acknowledged is
- * what a restarted controller reloads.
+ * what a restarted controller reloads. Every agent connection is pinged; one that stops
+ * answering (a stopped process, a dead link) is closed and planned around.
+ *
+ * Events (for tests and the dashboard): 'planned' (LatestPlan, after the push), 'plan-failed'
+ * (reason), 'reports-acked' ({ via, accepted, duplicate, rejected }), 'refused' ({ peer, error,
+ * message }), 'agent-connected' (serverId), 'agent-disconnected' (serverId, why).
  */
 export interface ControllerOptions {
   host: string;
@@ -35,19 +44,37 @@ export interface ControllerOptions {
   rateLimitPerS: number;
   /** Devices silent for longer are left out of plans (0 = never). */
   deviceTtlS: number;
+  /** Keep the last n plans (the plan in force always stays; 0 = all). */
   keepPlans: number;
+  /** Drop report-log entries older than this (s; 0 = keep all). Current device states stay. */
+  logRetentionS?: number;
+  /** Distinct device ids one device token may hold at once (0 = unlimited). */
+  maxDevicesPerToken?: number;
+  /** Agent connections at once (upgrades beyond are refused with 503). */
+  maxAgentConnections?: number;
+  /** Ping agents this often; one that has not answered the previous ping is closed (0 = never). */
+  heartbeatMs?: number;
+  /** An agent connection that has not sent a valid hello by then is closed. */
+  helloTimeoutMs?: number;
+  /** Planning policy (algorithm by fleet size, budget, deadline, repair); default: the planner's algorithm, policy defaults. */
+  policy?: Partial<PolicyOptions>;
+  /** Whether incremental repair is installed (default: probed at start). */
+  repairAvailable?: boolean;
   synchronous?: 'FULL' | 'NORMAL';
   base?: ScenarioBase;
+  /** Where log lines go (default stderr); each line carries a timestamp and a level. */
   log?: (line: string) => void;
+  logLevel?: LogLevel;
 }
 
 export interface AgentConn {
   ws: WebSocket;
   token: TokenRecord;
   serverId: string | null;
-  /** Devices whose tokens this connection's agent presented and the controller accepted. */
-  admitted: Set<string>;
+  /** Devices this connection's agent admitted: deviceId -> the id of the device token presented. */
+  admitted: Map<string, string>;
   malformed: number;
+  alive: boolean;
 }
 
 interface ServerState {
@@ -62,12 +89,16 @@ interface PendingUnit {
 }
 
 export interface LatestPlan {
-  header: PlanHeader & { trigger: string; logSeq: number; solveMs: number };
+  header: PlanHeader & { trigger: string; logSeq: number; solveMs: number; mode: string };
   stored: StoredPlan;
   decisions: Map<string, DeviceDecision>;
 }
 
-/** Events: 'planned' (LatestPlan, after the push), 'plan-failed' (reason). */
+type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** How often Node checks header and request timeouts (its default, 30 s, would let a trickling client stay that long). */
+const CHECK_INTERVAL_MS = 250;
+
 export class Controller extends EventEmitter {
   readonly store: Store;
   readonly servers = new Map<string, ServerState>();
@@ -76,35 +107,54 @@ export class Controller extends EventEmitter {
   lastPlanError: string | null = null;
   readonly limiters: RateLimiters;
   readonly wss: WebSocketServer;
+  readonly metrics: ControllerMetrics;
+  readonly log: Logger;
+  /** Routes added at run time (e.g. a dashboard): matched after the API's own. */
+  readonly extraRoutes: Route[] = [];
+  /** WebSocket paths added at run time, besides /v1/agent. */
+  readonly extraUpgrades = new Map<string, UpgradeHandler>();
+  policy: PlanPolicy | null = null;
+  /** Device token id -> the device ids it holds (admitted or stored). */
+  private readonly tokenDevices = new Map<string, Set<string>>();
   private http: Server | null = null;
   private pending: PendingUnit[] = [];
   private flushScheduled = false;
   private dirtyReason: string | null = null;
   private debounceTimer: NodeJS.Timeout | null = null;
-  private replanTimer: NodeJS.Timeout | null = null;
+  private readonly timers: NodeJS.Timeout[] = [];
   private planning: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryMs = 1000;
   private stopped = false;
-  readonly log: (line: string) => void;
 
   constructor(readonly opts: ControllerOptions) {
     super();
-    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = createLogger(opts.log, opts.logLevel ?? 'info');
     this.store = new Store(opts.dbPath, { synchronous: opts.synchronous });
     this.devices = this.store.devices();
+    for (const [deviceId, d] of this.devices) if (d.tokenId) this.holdingsOf(d.tokenId).add(deviceId);
     for (const s of this.store.servers()) this.servers.set(s.serverId, { info: s.info, updatedAt: s.updatedAt, conn: null });
     const stored = this.store.latestPlan();
     if (stored) this.latest = toLatest(stored);
     this.limiters = new RateLimiters(opts.rateLimitPerS, Math.max(1, 2 * opts.rateLimitPerS));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxBodyBytes });
+    this.metrics = new ControllerMetrics({
+      agents: () => this.connectedServers().length, devices: () => this.devices.size, planId: () => this.latest?.header.planId ?? null,
+    });
+  }
+
+  addRoute(route: Route): void {
+    this.extraRoutes.push(route);
   }
 
   async start(): Promise<number> {
-    const server = createServer((req, res) => handleHttp(this, req, res));
+    const algorithms = (await import('./planner.ts')).availableAlgorithms('cnn-coop');
+    const repair = this.opts.repairAvailable ?? (await (await import('./planner.ts')).loadRepair()) !== null;
+    this.policy = new PlanPolicy({ ...DEFAULT_POLICY, algorithm: this.opts.planner.algorithm, ...this.opts.policy }, { algorithms: (await algorithms).names, repair });
+    const server = createServer({ connectionsCheckingInterval: CHECK_INTERVAL_MS }, (req, res) => handleHttp(this, req, res));
     server.on('upgrade', (req, socket, head) => handleUpgrade(this, req, socket, head));
     // a client that trickles its headers or body does not hold a connection for long
-    server.headersTimeout = 10_000;
+    server.headersTimeout = Math.min(10_000, this.opts.helloTimeoutMs ?? 10_000);
     server.requestTimeout = 30_000;
     this.http = server;
     await new Promise<void>((resolve, reject) => {
@@ -112,17 +162,19 @@ export class Controller extends EventEmitter {
       server.listen(this.opts.port, this.opts.host, () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
+    this.prune();
     const stats = this.store.logStats();
-    this.log(`controller: resumed ${this.devices.size} devices, ${this.servers.size} known servers, ${stats.reports} logged reports, plan ${this.latest?.header.planId ?? 'none'}`);
-    if (this.opts.replanS > 0) {
-      this.replanTimer = setInterval(() => this.requestPlan('timer', 0), this.opts.replanS * 1000);
-    }
+    this.log.info(`controller: resumed ${this.devices.size} devices, ${this.servers.size} known servers, ${stats.reports} logged reports, plan ${this.latest?.header.planId ?? 'none'}; planner ${this.policy.opts.algorithm}${repair ? ' (repair available)' : ''}`);
+    const every = (ms: number, fn: () => void) => { const t = setInterval(fn, ms); t.unref(); this.timers.push(t); };
+    if (this.opts.replanS > 0) every(this.opts.replanS * 1000, () => this.requestPlan('timer', 0));
+    if ((this.opts.heartbeatMs ?? 0) > 0) every(this.opts.heartbeatMs!, () => this.heartbeat());
+    if ((this.opts.logRetentionS ?? 0) > 0) every(Math.min(60_000, this.opts.logRetentionS! * 1000), () => this.prune());
     return port;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.replanTimer) clearInterval(this.replanTimer);
+    for (const t of this.timers) clearInterval(t);
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const ws of this.wss.clients) ws.close(1001, 'controller stopping');
@@ -133,6 +185,71 @@ export class Controller extends EventEmitter {
     await this.planning;
     this.flush();
     this.store.close();
+  }
+
+  /** Something refused (a message, a connection): counted, logged at debug, announced. */
+  refused(peer: string, error: string, message: string): void {
+    this.metrics.refused.inc({ error });
+    this.log.debug(`controller: refused ${peer}: ${error}: ${message}`);
+    this.emit('refused', { peer, error, message });
+  }
+
+  // ---- liveness ----
+
+  private lastBeatAt = 0;
+
+  private heartbeat(): void {
+    const now = performance.now();
+    // after this loop was itself blocked past a period, the pongs may be queued behind this timer:
+    // ping again instead of judging anybody
+    const judge = now - this.lastBeatAt < 1.5 * this.opts.heartbeatMs!;
+    this.lastBeatAt = now;
+    for (const ws of this.wss.clients) {
+      const conn = (ws as WebSocket & { conn?: AgentConn }).conn;
+      if (!conn) continue;
+      if (!conn.alive && judge) {
+        // no pong since the last ping: a stopped or cut-off agent; its servers are planned around
+        this.metrics.heartbeatTimeouts.inc();
+        this.log.warn(`controller: agent ${conn.serverId ?? '(no hello)'} did not answer a ping within ${this.opts.heartbeatMs} ms, closing`);
+        ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      ws.ping();
+    }
+  }
+
+  private prune(): void {
+    const retentionS = this.opts.logRetentionS ?? 0;
+    if (retentionS <= 0) return;
+    const n = this.store.pruneLog(Date.now() - retentionS * 1000);
+    if (n > 0) this.log.info(`controller: pruned ${n} report-log entries older than ${retentionS} s`);
+  }
+
+  // ---- device ids per token ----
+
+  private holdingsOf(tokenId: string): Set<string> {
+    let set = this.tokenDevices.get(tokenId);
+    if (!set) this.tokenDevices.set(tokenId, (set = new Set()));
+    return set;
+  }
+
+  /** Lets `tokenId` hold `deviceId`; an error message when the token already holds its maximum. */
+  claimDevice(tokenId: string, deviceId: string): string | null {
+    const held = this.holdingsOf(tokenId);
+    const max = this.opts.maxDevicesPerToken ?? 0;
+    if (held.has(deviceId)) return null;
+    if (max > 0 && held.size >= max) return `this token already holds ${held.size} devices (--max-devices-per-token ${max})`;
+    held.add(deviceId);
+    return null;
+  }
+
+  releaseDevice(deviceId: string): void {
+    for (const held of this.tokenDevices.values()) held.delete(deviceId);
+  }
+
+  upgradeHandler(path: string): UpgradeHandler | undefined {
+    return this.extraUpgrades.get(path);
   }
 
   // ---- reports: group commit ----
@@ -156,7 +273,7 @@ export class Controller extends EventEmitter {
     try {
       committed = this.store.commitReports(items);
     } catch (err) {
-      this.log(`controller: commit failed: ${(err as Error).message}`);
+      this.log.error(`controller: commit failed: ${(err as Error).message}`);
       for (const u of units) u.done(null, err as Error);
       return;
     }
@@ -164,14 +281,18 @@ export class Controller extends EventEmitter {
     let changed = false;
     items.forEach((it, i) => {
       if (committed.outcomes[i] !== 'accepted') return;
-      this.devices.set(it.report.deviceId, { report: it.report, via: it.via, updatedAt: now, logSeq: committed.logSeqs[i] });
+      this.devices.set(it.report.deviceId, { report: it.report, via: it.via, updatedAt: now, logSeq: committed.logSeqs[i], tokenId: it.tokenId ?? null });
       changed = true;
     });
     let k = 0;
     for (const u of units) {
-      u.done(committed.outcomes.slice(k, k + u.items.length));
+      const outcomes = committed.outcomes.slice(k, k + u.items.length);
+      u.done(outcomes);
       k += u.items.length;
     }
+    const accepted = committed.outcomes.filter((o) => o === 'accepted').length;
+    this.metrics.reports.inc({ outcome: 'accepted' }, accepted);
+    this.metrics.reports.inc({ outcome: 'duplicate' }, committed.outcomes.length - accepted);
     if (changed) this.requestPlan('reports');
   }
 
@@ -179,6 +300,7 @@ export class Controller extends EventEmitter {
     const known = this.store.removeDevice(deviceId, via);
     if (known) {
       this.devices.delete(deviceId);
+      this.releaseDevice(deviceId);
       this.requestPlan('device left');
     }
     return known;
@@ -189,6 +311,7 @@ export class Controller extends EventEmitter {
   /** Plans within `delayMs` (default: the debounce window); requests in the window share one plan. */
   requestPlan(reason: string, delayMs = this.opts.debounceMs): void {
     if (this.stopped) return;
+    if (reason === 'operator') this.policy?.wantFull();
     this.dirtyReason ??= reason;
     if (this.planning) return; // picked up when the running plan ends
     if (this.debounceTimer && delayMs > 0) return;
@@ -197,7 +320,7 @@ export class Controller extends EventEmitter {
       this.debounceTimer = null;
       this.planning = this.planNow().catch((err: Error) => {
         // a bug or a storage failure in one plan must not take the controller down
-        this.log(`controller: planning failed: ${err.stack ?? err.message}`);
+        this.log.error(`controller: planning failed: ${err.stack ?? err.message}`);
         this.planFailed(err.message);
       }).finally(() => {
         this.planning = null;
@@ -210,6 +333,11 @@ export class Controller extends EventEmitter {
     return [...this.servers].filter(([, s]) => s.conn !== null).map(([serverId, s]) => ({ serverId, info: s.info }));
   }
 
+  /** A new or changed server cannot be repaired into the plan in force: the next plan is full. */
+  serverChanged(): void {
+    this.policy?.wantFull();
+  }
+
   private async planNow(): Promise<void> {
     const trigger = this.dirtyReason ?? 'timer';
     this.dirtyReason = null;
@@ -217,49 +345,74 @@ export class Controller extends EventEmitter {
     const cutoff = this.opts.deviceTtlS > 0 ? Date.now() - this.opts.deviceTtlS * 1000 : -Infinity;
     const devices = [...this.devices.values()].filter((d) => d.updatedAt >= cutoff);
     if (servers.length === 0 || devices.length === 0) {
-      this.log(`controller: nothing to plan (${servers.length} connected servers, ${devices.length} devices)`);
+      this.log.info(`controller: nothing to plan (${servers.length} connected servers, ${devices.length} devices)`);
+      this.metrics.plans.inc({ outcome: 'empty', mode: 'full' });
       return;
     }
     const scenario = buildScenario(servers, devices, this.opts.base ?? DEFAULT_BASE);
-    const basis: Record<string, number> = {};
+    const basis: PlanBasis = {};
     const via: Record<string, string | null> = {};
     let logSeq = 0;
     for (const d of devices) {
-      basis[d.report.deviceId] = d.report.seq;
+      basis[d.report.deviceId] = [d.report.epoch ?? 0, d.report.seq];
       via[d.report.deviceId] = d.via;
       logSeq = Math.max(logSeq, d.logSeq);
     }
-    const outcome = await this.opts.planner.plan(scenario);
+    const prev = this.latest;
+    const prevScenario = prev?.stored.scenario as Scenario | undefined;
+    const round = this.policy!.next({
+      devices: devices.length,
+      changed: prev ? changedDevices(prev.stored.basis, basis) : devices.length,
+      serversAdded: !prevScenario || servers.some((s) => !prevScenario.servers.some((p) => p.id === s.serverId)),
+      hasPrevious: prev !== null,
+      now: Date.now(),
+    });
+    const outcome = await this.opts.planner.plan({
+      scenario, algorithm: round.algorithm, timeBudgetMs: round.budgetMs || undefined, deadlineMs: round.deadlineMs || undefined,
+      ...(round.mode === 'repair' ? { previous: { scenario: prevScenario!, result: prev!.stored.result as Result } } : {}),
+    });
     if (this.stopped) return;
+    const { doubtful } = this.policy!.done(round, outcome, Date.now());
     if (!outcome.ok) {
-      this.log(`controller: planning failed (${trigger}): ${outcome.error}`);
-      this.planFailed(outcome.error);
+      this.metrics.plans.inc({ outcome: outcome.missedDeadline ? 'deadline' : 'error', mode: round.mode });
+      const inForce = this.latest ? `plan ${this.latest.header.planId} stays in force` : 'no plan in force yet';
+      this.log.warn(`controller: planning (${round.mode}, ${round.algorithm}) failed (${trigger}): ${outcome.error}; ${inForce}`);
+      if (round.mode === 'repair') this.dirtyReason ??= 'full plan after a failed repair';
+      else this.planFailed(outcome.error);
       return;
     }
     const r = outcome.result;
-    if (!outcome.verified) this.log(`controller: plan fails the independent check: ${outcome.issues.map((i) => `${i.task ?? ''} ${i.constraint}: ${i.message}`).join('; ')}`);
+    this.metrics.planSeconds.observe({ mode: round.mode }, outcome.solveMs / 1000);
+    if (!outcome.verified) this.log.error(`controller: plan fails the independent check: ${outcome.issues.map((i) => `${i.task ?? ''} ${i.constraint}: ${i.message}`).join('; ')}`);
     const plan: Omit<StoredPlan, 'id'> = {
-      createdAt: Date.now(), algorithm: r.algorithm, trigger, logSeq, status: r.status, verified: outcome.verified,
+      createdAt: Date.now(), algorithm: round.mode === 'repair' ? `${r.algorithm} (repair)` : r.algorithm, trigger, logSeq, status: r.status, verified: outcome.verified,
       totalLatencyS: r.totalLatencyS, solveMs: outcome.solveMs, scenario, result: r, basis, via,
     };
     const id = this.store.savePlan(plan, this.opts.keepPlans);
     if (!outcome.verified) {
       // kept for diagnosis, never pushed: the plan in force stays the last one that checked out
+      this.metrics.plans.inc({ outcome: 'failed_check', mode: round.mode });
+      this.policy!.wantFull();
       this.planFailed(`plan ${id} failed the independent check`);
       return;
     }
-    this.latest = toLatest({ id, ...plan });
-    this.log(`controller: plan ${id} (${trigger}): ${devices.length} devices on ${servers.length} servers, ${r.status}, total latency ${r.totalLatencyS.toFixed(4)} s, solved in ${outcome.solveMs.toFixed(0)} ms, verified`);
+    this.latest = toLatest({ id, ...plan }, round.mode);
+    this.log.info(`controller: plan ${id} (${trigger}; ${round.mode} ${round.algorithm}, ${round.why}): ${devices.length} devices on ${servers.length} servers, ${r.status}, total latency ${r.totalLatencyS.toFixed(4)} s, solved in ${outcome.solveMs.toFixed(0)} ms, verified`);
+    if (doubtful) {
+      this.log.info(`controller: plan ${id} (repair) is doubtful against the last full plan; a full plan follows`);
+      this.dirtyReason ??= 'full plan after a doubtful repair';
+    }
     this.lastPlanError = null;
     this.retryMs = 1000;
+    this.metrics.plans.inc({ outcome: 'pushed', mode: round.mode });
     this.pushLatest();
     this.emit('planned', this.latest);
   }
 
   /**
-   * A failed plan (a crashed planner thread, a solver error, a failed check) is tried again
-   * after a growing pause even if nothing changes, so a transient failure does not leave the
-   * devices without decisions until the next report.
+   * A failed plan (a crashed planner thread, a solver error, a failed check, a missed deadline)
+   * is tried again after a growing pause even if nothing changes, so a transient failure does
+   * not leave the devices without decisions until the next report.
    */
   private planFailed(reason: string): void {
     this.lastPlanError = reason;
@@ -283,10 +436,19 @@ export class Controller extends EventEmitter {
   }
 }
 
-function toLatest(stored: StoredPlan): LatestPlan {
+/** Devices that joined, left or sent a newer report between two plans' bases. */
+function changedDevices(before: PlanBasis, now: PlanBasis): number {
+  let n = 0;
+  const key = (b: [number, number] | number | undefined) => (b === undefined ? '' : typeof b === 'number' ? `0:${b}` : `${b[0]}:${b[1]}`);
+  for (const id in now) if (key(before[id]) !== key(now[id])) n++;
+  for (const id in before) if (!(id in now)) n++;
+  return n;
+}
+
+function toLatest(stored: StoredPlan, mode = 'full'): LatestPlan {
   const header = {
     planId: stored.id, createdAt: stored.createdAt, algorithm: stored.algorithm, status: stored.status, verified: stored.verified,
-    totalLatencyS: stored.totalLatencyS, trigger: stored.trigger, logSeq: stored.logSeq, solveMs: stored.solveMs,
+    totalLatencyS: stored.totalLatencyS, trigger: stored.trigger, logSeq: stored.logSeq, solveMs: stored.solveMs, mode,
   };
   return { header, stored, decisions: decisionsOf(stored.result as Pick<Result, 'tasks'>, stored.id, stored.basis) };
 }

@@ -9,7 +9,8 @@ import type { DeviceDecision, DeviceReport } from './protocol.ts';
  * a reconnect until the agent acknowledges it (which the agent does only once the controller
  * has committed it).
  *
- * Events: 'welcome' (admitted), 'ack' (seq, duplicate), 'decision' (DeviceDecision),
+ * Events: 'welcome' (admitted), 'ack' (seq, duplicate: the controller already held this report or
+ * a newer one), 'decision' (DeviceDecision),
  * 'refused' (error body; the token or a message was refused), 'disconnected'.
  */
 export type DeviceState = Omit<DeviceReport, 'deviceId' | 'seq'>;
@@ -21,14 +22,20 @@ export interface DeviceClientOptions {
   deviceId: string;
   /** Reconnect after a lost connection (default true; never after a refused token). */
   reconnect?: boolean;
-  /** First seq to use (a device that restarts should continue above what it sent before). */
+  /** First seq to use (default 0). */
   firstSeq?: number;
+  /**
+   * This run's epoch (default: the time the client was created, in ms). A device that restarts
+   * gets a larger epoch, so its reports from seq 0 again are new, not duplicates of the last run's.
+   */
+  epoch?: number;
 }
 
 export class DeviceClient extends EventEmitter {
   private ws: WebSocket | null = null;
   private admitted = false;
   private seq: number;
+  readonly epoch: number;
   private unacked: DeviceReport | null = null;
   private closed = false;
   private backoffMs = 100;
@@ -39,6 +46,7 @@ export class DeviceClient extends EventEmitter {
   constructor(readonly opts: DeviceClientOptions) {
     super();
     this.seq = opts.firstSeq ?? 0;
+    this.epoch = opts.epoch ?? Date.now();
   }
 
   /** Connects; resolves once the agent (and through it the controller) admitted the device. */
@@ -69,6 +77,14 @@ export class DeviceClient extends EventEmitter {
     this.ws = ws;
     ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', deviceId: this.opts.deviceId })));
     ws.on('unexpected-response', (_req, res) => {
+      if (res.statusCode === 503) {
+        // the agent is full for now: try again later rather than give up
+        res.resume();
+        this.ws = null;
+        this.timer = setTimeout(() => this.open(), this.backoffMs);
+        this.backoffMs = Math.min(2000, this.backoffMs * 2);
+        return;
+      }
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => {
@@ -130,7 +146,7 @@ export class DeviceClient extends EventEmitter {
 
   /** Reports the device's current state; returns its seq. Sent now if connected, else on (re)connect. */
   report(state: DeviceState): number {
-    const report = { ...state, deviceId: this.opts.deviceId, seq: this.seq++ } as DeviceReport;
+    const report = { ...state, deviceId: this.opts.deviceId, epoch: this.epoch, seq: this.seq++ } as DeviceReport;
     this.unacked = report;
     this.send(report);
     return report.seq;

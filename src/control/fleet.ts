@@ -36,6 +36,8 @@ export interface FleetStats {
   admitted: number;
   reportsSent: number;
   reportsAcked: number;
+  /** Acknowledged as duplicates: the controller already held this report or a newer one (not stored). */
+  duplicates: number;
   decisions: number;
   /** Report -> first decision based on it (or on a later report), ms. */
   latencyMs: number[];
@@ -44,7 +46,7 @@ export interface FleetStats {
 
 export class Fleet {
   readonly devices: SimDevice[] = [];
-  readonly stats: FleetStats = { devices: 0, admitted: 0, reportsSent: 0, reportsAcked: 0, decisions: 0, latencyMs: [], ackMs: [] };
+  readonly stats: FleetStats = { devices: 0, admitted: 0, reportsSent: 0, reportsAcked: 0, duplicates: 0, decisions: 0, latencyMs: [], ackMs: [] };
   private timer: NodeJS.Timeout | null = null;
 
   constructor(readonly opts: FleetOptions) {
@@ -59,8 +61,9 @@ export class Fleet {
         cpuGHz: r.pick([2, 4]), gigacyclesPerMbit: r.uniform(2, 4),
       };
       const dev: SimDevice = { client, state, target: { x: r.uniform(0, opts.areaM), y: r.uniform(0, opts.areaM) }, rng: r, sentAt: new Map() };
-      client.on('ack', (seq: number) => {
+      client.on('ack', (seq: number, duplicate: boolean) => {
         this.stats.reportsAcked++;
+        if (duplicate) this.stats.duplicates++;
         const t = dev.sentAt.get(seq);
         if (t !== undefined) this.stats.ackMs.push(performance.now() - t);
       });
@@ -73,7 +76,9 @@ export class Fleet {
   private onDecision(dev: SimDevice, d: DeviceDecision): void {
     this.stats.decisions++;
     const now = performance.now();
-    // every report up to the one the plan used is now answered
+    // every report up to the one the plan used is now answered (a decision based on an earlier
+    // run of this device, a smaller epoch, answers none of this run's)
+    if (d.basedOnEpoch !== undefined && d.basedOnEpoch !== dev.client.epoch) return;
     for (const [seq, t] of dev.sentAt) {
       if (seq <= d.basedOnSeq) {
         this.stats.latencyMs.push(now - t);
@@ -82,17 +87,29 @@ export class Fleet {
     }
   }
 
-  /** Connects every device (a few at a time, so an agent is not flooded by handshakes). */
+  /**
+   * Connects every device (a few at a time, so an agent is not flooded by handshakes). The first
+   * refusal (a token that does not cover an id, ...) stops the lot and rejects with it.
+   */
   async connect(concurrency = 50): Promise<void> {
     let next = 0;
+    let failed: Error | null = null;
     const worker = async () => {
-      while (next < this.devices.length) {
+      while (next < this.devices.length && !failed) {
         const dev = this.devices[next++];
-        await dev.client.connect();
-        this.stats.admitted++;
+        try {
+          await dev.client.connect();
+          this.stats.admitted++;
+        } catch (err) {
+          failed ??= new Error(`device ${dev.client.opts.deviceId} was refused: ${(err as Error).message}`);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, this.devices.length) }, worker));
+    if (failed) {
+      for (const dev of this.devices) dev.client.close();
+      throw failed;
+    }
   }
 
   private move(dev: SimDevice, dtS: number): void {
@@ -145,7 +162,7 @@ export class Fleet {
     const a = this.stats.ackMs;
     return {
       devices: this.stats.devices, admitted: this.stats.admitted, reportsSent: this.stats.reportsSent, reportsAcked: this.stats.reportsAcked,
-      decisions: this.stats.decisions,
+      duplicates: this.stats.duplicates, decisions: this.stats.decisions,
       ackMedianMs: a.length ? median(a) : NaN, ackP99Ms: a.length ? quantile(a, 0.99) : NaN,
       decisionMedianMs: l.length ? median(l) : NaN, decisionP99Ms: l.length ? quantile(l, 0.99) : NaN,
     };

@@ -1,47 +1,86 @@
 import { Worker } from 'node:worker_threads';
 import type { Result, Scenario } from '../cnn-coop/model.ts';
-import type { VerifyIssue } from '../core/system.ts';
+import type { SolveOptions, VerifyIssue } from '../core/system.ts';
 
 /**
- * The planner behind the controller: a scenario in, a verified result out. The solve runs on a
+ * The planner behind the controller: a scenario in, a checked result out. The solve runs on a
  * worker thread so that reports keep being accepted and acknowledged while a large instance is
  * being planned; the inline variant (same code path, this thread) is for tests and tiny setups.
+ * What to run (which algorithm, full or repair, what budget) is the controller's policy
+ * (policy.ts); this file only runs it and enforces the hard deadline.
  */
 export type PlanOutcome =
-  | { ok: true; result: Result; verified: boolean; issues: VerifyIssue[]; solveMs: number }
-  | { ok: false; error: string };
+  | { ok: true; result: Result; verified: boolean; issues: VerifyIssue[]; solveMs: number; mode: PlanMode }
+  | { ok: false; error: string; mode: PlanMode; missedDeadline?: boolean };
+
+export type PlanMode = 'full' | 'repair';
+
+export interface PlanRequest {
+  scenario: Scenario;
+  algorithm: string;
+  /** Passed to the algorithm as SolveOptions.timeBudgetMs when it honours it (and to repairPlan). */
+  timeBudgetMs?: number;
+  /** Repair this plan for `scenario` (fleet/repair.ts) instead of solving from scratch. */
+  previous?: { scenario: Scenario; result: Result };
+  /** The solve is abandoned after this long (ms); 0 or absent: never. */
+  deadlineMs?: number;
+}
 
 export interface Planner {
+  /** The algorithm used when the controller has no policy of its own ('auto' or a name). */
   readonly algorithm: string;
-  plan(scenario: Scenario): Promise<PlanOutcome>;
+  plan(req: PlanRequest): Promise<PlanOutcome>;
   close(): Promise<void>;
 }
 
-export interface PlanJob {
+export interface PlanJob extends Omit<PlanRequest, 'deadlineMs'> {
   id: number;
   system: string;
-  algorithm: string;
-  scenario: Scenario;
+}
+
+/** Where the fleet helper's incremental repair lives; loaded only if it is there. */
+const REPAIR_MODULE = '../cnn-coop/fleet/repair.ts';
+type RepairFn = (previous: { scenario: Scenario; result: Result }, next: Scenario, options?: SolveOptions) => Result;
+
+export async function loadRepair(): Promise<RepairFn | null> {
+  try {
+    const m = (await import(REPAIR_MODULE)) as { repairPlan?: RepairFn };
+    return typeof m.repairPlan === 'function' ? m.repairPlan : null;
+  } catch {
+    return null;
+  }
 }
 
 /** What the worker does with one job; also the inline planner's body. */
 export async function runPlanJob(job: PlanJob): Promise<PlanOutcome> {
+  const mode: PlanMode = job.previous ? 'repair' : 'full';
   try {
     const { getSystem } = await import('../systems.ts');
     const { findAlgorithm, runAlgorithm } = await import('../core/system.ts');
     const system = getSystem(job.system);
-    const algorithm = findAlgorithm(system, job.algorithm);
-    if (!algorithm) return { ok: false, error: `unknown algorithm "${job.algorithm}"` };
-    const scenario = system.parseScenario(job.scenario);
-    if (algorithm.smallOnly && algorithm.smallOnly.sizeOf(scenario) > algorithm.smallOnly.maxSize) {
-      return { ok: false, error: `"${job.algorithm}" is for small instances (size ${algorithm.smallOnly.sizeOf(scenario)} > ${algorithm.smallOnly.maxSize})` };
+    const scenario = system.parseScenario(job.scenario) as Scenario;
+    let result: Result;
+    const t0 = performance.now();
+    if (job.previous) {
+      const repair = await loadRepair();
+      if (!repair) return { ok: false, error: 'incremental repair is not available (src/cnn-coop/fleet/repair.ts)', mode };
+      result = repair(job.previous, scenario, job.timeBudgetMs ? { timeBudgetMs: job.timeBudgetMs } : {});
+      result.solveMs = performance.now() - t0;
+    } else {
+      const algorithm = findAlgorithm(system, job.algorithm);
+      if (!algorithm) return { ok: false, error: `unknown algorithm "${job.algorithm}"`, mode };
+      if (algorithm.smallOnly && algorithm.smallOnly.sizeOf(scenario) > algorithm.smallOnly.maxSize) {
+        return { ok: false, error: `"${job.algorithm}" is for small instances (size ${algorithm.smallOnly.sizeOf(scenario)} > ${algorithm.smallOnly.maxSize})`, mode };
+      }
+      // a budget goes only to an algorithm that honours it; the hard deadline covers the others
+      const options: SolveOptions = job.timeBudgetMs && algorithm.supports?.timeBudgetMs ? { timeBudgetMs: job.timeBudgetMs } : {};
+      result = runAlgorithm(algorithm, scenario, options) as Result;
     }
-    const result = runAlgorithm(algorithm, scenario) as Result;
     // the independent checker: a plan is only called verified if every constraint recomputes
     const report = system.verify(scenario, result);
-    return { ok: true, result, verified: report.ok, issues: report.issues.slice(0, 20), solveMs: result.solveMs };
+    return { ok: true, result, verified: report.ok, issues: report.issues.slice(0, 20), solveMs: result.solveMs, mode };
   } catch (err) {
-    return { ok: false, error: (err as Error).message };
+    return { ok: false, error: (err as Error).message, mode };
   }
 }
 
@@ -52,9 +91,10 @@ export async function availableAlgorithms(system: string): Promise<{ names: stri
   return { names: s.algorithms.map((a) => a.name), defaultName: s.defaultAlgorithm };
 }
 
+/** Plans on this thread: no deadline can interrupt it (a synchronous solve holds the thread). */
 export function inlinePlanner(algorithm: string, system = 'cnn-coop'): Planner {
   let id = 0;
-  return { algorithm, plan: (scenario) => runPlanJob({ id: ++id, system, algorithm, scenario }), close: async () => {} };
+  return { algorithm, plan: ({ deadlineMs: _ignored, ...req }) => runPlanJob({ ...req, id: ++id, system }), close: async () => {} };
 }
 
 export function workerPlanner(algorithm: string, system = 'cnn-coop'): Planner {
@@ -70,7 +110,7 @@ export function workerPlanner(algorithm: string, system = 'cnn-coop'): Planner {
     if (worker !== w) return;
     // a crashed thread fails the plans it held; the next plan starts a fresh one
     worker = null;
-    for (const resolve of waiting.values()) resolve({ ok: false, error: why });
+    for (const resolve of waiting.values()) resolve({ ok: false, error: why, mode: 'full' });
     waiting.clear();
   };
   const spawn = (): Worker => {
@@ -86,19 +126,32 @@ export function workerPlanner(algorithm: string, system = 'cnn-coop'): Planner {
   };
   return {
     algorithm,
-    plan(scenario) {
+    plan({ deadlineMs, ...req }) {
       worker ??= spawn();
-      const job: PlanJob = { id: ++id, system, algorithm, scenario };
+      const job: PlanJob = { ...req, id: ++id, system };
       const w = worker;
       return new Promise((resolve) => {
-        waiting.set(job.id, resolve);
+        let timer: NodeJS.Timeout | null = null;
+        waiting.set(job.id, (o) => { if (timer) clearTimeout(timer); resolve(o); });
+        if (deadlineMs && deadlineMs > 0) {
+          timer = setTimeout(() => {
+            if (!waiting.delete(job.id)) return;
+            // a solve past its deadline is abandoned: the thread is stopped (a synchronous solve
+            // cannot be interrupted otherwise) and the next plan starts a fresh one
+            if (worker === w) worker = null;
+            for (const other of waiting.values()) other({ ok: false, error: 'planner thread stopped (deadline)', mode: 'full' });
+            waiting.clear();
+            void w.terminate();
+            resolve({ ok: false, error: `missed its deadline of ${deadlineMs} ms`, mode: job.previous ? 'repair' : 'full', missedDeadline: true });
+          }, deadlineMs);
+        }
         w.postMessage(job);
       });
     },
     async close() {
       const w = worker;
       worker = null;
-      for (const resolve of waiting.values()) resolve({ ok: false, error: 'planner closed' });
+      for (const resolve of waiting.values()) resolve({ ok: false, error: 'planner closed', mode: 'full' });
       waiting.clear();
       if (w) await w.terminate();
     },

@@ -23,6 +23,12 @@ export const idSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: 'mu
  */
 export const deviceReportSchema = z.object({
   deviceId: idSchema,
+  /**
+   * The device's session: a restarted device starts `seq` again from 0 under a larger epoch, so
+   * its reports are new, not duplicates. Reports are ordered by (epoch, seq); absent means 0.
+   * DeviceClient uses its start time in ms.
+   */
+  epoch: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   seq: z.number().int().nonnegative(),
   x: finite.optional(),
   y: finite.optional(),
@@ -46,14 +52,16 @@ export const serverInfoSchema = z.object({
   bandwidthMHz: positive,
   cpuGHz: positive,
   backhaulMbps: positive,
-  /** A built-in profile name (see `mec profiles`) or, with `profile`, the name of an inline one. */
-  cnnProfile: idSchema,
+  /** A built-in profile name (see `mec profiles`, e.g. resnet18-int8@gpu) or, with `profile`, the name of an inline one. */
+  cnnProfile: z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, { error: 'must be 1-64 characters of A-Z a-z 0-9 _ . : @ -' }),
   profile: cnnProfileSchema.optional(),
   maxTasks: z.number().int().nonnegative().optional(),
 }).strict();
 export type ServerInfo = z.infer<typeof serverInfoSchema>;
 
 export const MAX_REPORTS_PER_BATCH = 1000;
+/** Longest token text accepted anywhere (real ones are 74 characters). */
+export const MAX_TOKEN_CHARS = 200;
 
 // ---- agent -> controller ----
 export const agentMessageSchema = z.discriminatedUnion('type', [
@@ -63,7 +71,7 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
     batch: z.number().int().nonnegative(),
     reports: z.array(z.object({ ref: z.number().int().nonnegative(), report: deviceReportSchema }).strict()).min(1).max(MAX_REPORTS_PER_BATCH),
   }).strict(),
-  z.object({ type: z.literal('admit'), ref: z.number().int().nonnegative(), deviceId: idSchema, token: z.string().min(1).max(200) }).strict(),
+  z.object({ type: z.literal('admit'), ref: z.number().int().nonnegative(), deviceId: idSchema, token: z.string().min(1).max(MAX_TOKEN_CHARS) }).strict(),
   z.object({ type: z.literal('leave'), ref: z.number().int().nonnegative(), deviceId: idSchema }).strict(),
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
@@ -83,7 +91,8 @@ export const reportsBodySchema = z.object({ reports: z.array(deviceReportSchema)
 export interface DeviceDecision {
   deviceId: string;
   planId: number;
-  /** The device's report `seq` the plan was computed from. */
+  /** The device's report (epoch, seq) the plan was computed from. */
+  basedOnEpoch: number;
   basedOnSeq: number;
   place: string;
   layers: number;

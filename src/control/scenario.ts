@@ -1,6 +1,7 @@
 import { distanceM, pathLossDb } from '../core/channel.ts';
 import { resolveProfile } from '../cnn-coop/profiles/index.ts';
-import type { CnnProfile, Result, Scenario } from '../cnn-coop/model.ts';
+import { parseScenario, type CnnProfile, type Result, type Scenario } from '../cnn-coop/model.ts';
+import { InputError } from '../core/errors.ts';
 import type { DeviceDecision, DeviceReport, PlanMessage, ServerInfo } from './protocol.ts';
 
 /**
@@ -42,6 +43,32 @@ export function profileOf(info: ServerInfo): CnnProfile | undefined {
 }
 
 /**
+ * The name a server's profile has in the scenario. An inline profile belongs to the agent that
+ * sent it: it is namespaced by server id, so an agent calling its profile "table1" neither
+ * replaces the built-in table1 for the other servers nor collides with another agent's.
+ */
+export function scenarioProfileName(serverId: string, info: ServerInfo): string {
+  return info.profile ? `${serverId}/${info.cnnProfile}` : info.cnnProfile;
+}
+
+/**
+ * Checks a server as the planner will see it, with the cnn-coop system's own scenario rules
+ * (profile arrays of one length, cycles non-decreasing, ...): a server that passes cannot make
+ * a plan fail later. Returns the problem, with the field named from the agent's message.
+ */
+export function checkServer(serverId: string, info: ServerInfo): InputError | null {
+  if (!profileOf(info)) return new InputError(`unknown CNN profile "${info.cnnProfile}" (give a built-in name or an inline profile)`, 'message server.cnnProfile');
+  try {
+    parseScenario(buildScenario([{ serverId, info }], []));
+    return null;
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    const field = err.field?.replace(/^scenario cnnProfiles\.[^.[]+/, 'message server.profile').replace(/^scenario servers\[0\]\./, 'message server.');
+    return new InputError(err.message.slice((err.field?.length ?? -2) + 2), field);
+  }
+}
+
+/**
  * Builds the scenario. Servers and devices are sorted by id so the same state always gives the
  * same document (and the same plan). Explicit gains are used as soon as any device reports them;
  * devices that report a position then get the path-loss gain the model would have used anyway.
@@ -54,7 +81,7 @@ export function buildScenario(servers: PlanServer[], devices: PlanDevice[], base
     const p = profileOf(s.info);
     // agents are checked on hello; a profile still missing here is a programming error
     if (!p) throw new Error(`server ${s.serverId}: unknown CNN profile "${s.info.cnnProfile}"`);
-    cnnProfiles[s.info.cnnProfile] = p;
+    cnnProfiles[scenarioProfileName(s.serverId, s.info)] = p;
   }
   const anyGains = dev.some((d) => d.report.gainsDb !== undefined);
   const gainsDb = anyGains
@@ -69,7 +96,7 @@ export function buildScenario(servers: PlanServer[], devices: PlanDevice[], base
     channel: base.channel,
     servers: srv.map((s) => ({
       id: s.serverId, x: s.info.x, y: s.info.y, bandwidthMHz: s.info.bandwidthMHz, cpuGHz: s.info.cpuGHz,
-      backhaulMbps: s.info.backhaulMbps, cnnProfile: s.info.cnnProfile, ...(s.info.maxTasks !== undefined ? { maxTasks: s.info.maxTasks } : {}),
+      backhaulMbps: s.info.backhaulMbps, cnnProfile: scenarioProfileName(s.serverId, s.info), ...(s.info.maxTasks !== undefined ? { maxTasks: s.info.maxTasks } : {}),
     })),
     devices: dev.map(({ report: r }) => ({
       id: r.deviceId, x: r.x ?? 0, y: r.y ?? 0, dataMbit: r.dataMbit, minRateMbps: r.minRateMbps, deadlineS: r.deadlineS,
@@ -89,9 +116,18 @@ export interface PlanHeader {
   totalLatencyS: number;
 }
 
-export function decisionsOf(result: Pick<Result, 'tasks'>, planId: number, basis: Record<string, number>): Map<string, DeviceDecision> {
+/** deviceId -> the report a plan used: [epoch, seq] (a bare number: a seq stored before epochs). */
+export type PlanBasis = Record<string, [number, number] | number>;
+
+function basisOf(basis: PlanBasis, deviceId: string): [number, number] {
+  const b = basis[deviceId];
+  if (b === undefined) return [0, -1];
+  return typeof b === 'number' ? [0, b] : b;
+}
+
+export function decisionsOf(result: Pick<Result, 'tasks'>, planId: number, basis: PlanBasis): Map<string, DeviceDecision> {
   return new Map(result.tasks.map((t) => [t.device, {
-    deviceId: t.device, planId, basedOnSeq: basis[t.device] ?? -1, place: t.place, layers: t.layers, finishAt: t.finishAt,
+    deviceId: t.device, planId, basedOnEpoch: basisOf(basis, t.device)[0], basedOnSeq: basisOf(basis, t.device)[1], place: t.place, layers: t.layers, finishAt: t.finishAt,
     bandwidthShare: t.bandwidthShare, cpuShare: t.cpuShare, backhaulShare: t.backhaulShare, latencyS: t.latencyS,
     energyJ: t.energyJ, meetsDeadline: t.meetsDeadline,
   }]));

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hashToken, hashesEqual, newToken, tokenIdOf, type TokenKind, type TokenRecord } from './auth.ts';
 import type { DeviceReport, ServerInfo } from './protocol.ts';
+import type { PlanBasis } from './scenario.ts';
 
 /**
  * The controller's durable state in one SQLite file: an append-only log of accepted reports,
@@ -17,6 +18,8 @@ export interface StoredDevice {
   updatedAt: number;
   /** Position of the last accepted report in the log. */
   logSeq: number;
+  /** The device token that admitted it (null: unknown, e.g. stored before tokens were recorded). */
+  tokenId: string | null;
 }
 
 export interface StoredServer {
@@ -37,8 +40,8 @@ export interface StoredPlan {
   solveMs: number;
   scenario: unknown;
   result: unknown;
-  /** deviceId -> the report seq each device's decision was based on. */
-  basis: Record<string, number>;
+  /** deviceId -> the report [epoch, seq] each device's decision was based on. */
+  basis: PlanBasis;
   /** deviceId -> agent the device reported through. */
   via: Record<string, string | null>;
 }
@@ -46,9 +49,22 @@ export interface StoredPlan {
 export interface IncomingReport {
   report: DeviceReport;
   via: string | null;
+  /** The device token it came under (null: unknown). */
+  tokenId?: string | null;
 }
 
+/** (epoch, seq) of a report, the order in which a device's reports supersede each other. */
+export const reportOrder = (r: { epoch?: number; seq: number }): [number, number] => [r.epoch ?? 0, r.seq];
+export const isNewer = (a: [number, number], b: [number, number]): boolean => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+
 export type ReportOutcome = 'accepted' | 'duplicate';
+
+/** Columns added after the first release (also in SCHEMA); a file from before gets them on open. */
+const ADDED_COLUMNS: Array<[table: string, column: string, decl: string]> = [
+  ['reports', 'device_epoch', 'INTEGER NOT NULL DEFAULT 0'],
+  ['devices', 'device_epoch', 'INTEGER NOT NULL DEFAULT 0'],
+  ['devices', 'token_id', 'TEXT'],
+];
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -57,11 +73,12 @@ CREATE TABLE IF NOT EXISTS tokens (
   created_at REAL NOT NULL, revoked_at REAL);
 CREATE TABLE IF NOT EXISTS reports (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, device_id TEXT NOT NULL,
-  device_seq INTEGER, via TEXT, body TEXT, received_at REAL NOT NULL);
+  device_seq INTEGER, via TEXT, body TEXT, received_at REAL NOT NULL, device_epoch INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS devices (
   device_id TEXT PRIMARY KEY, device_seq INTEGER NOT NULL, via TEXT, body TEXT NOT NULL,
-  updated_at REAL NOT NULL, log_seq INTEGER NOT NULL);
+  updated_at REAL NOT NULL, log_seq INTEGER NOT NULL, device_epoch INTEGER NOT NULL DEFAULT 0, token_id TEXT);
 CREATE TABLE IF NOT EXISTS servers (server_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS reports_received ON reports (received_at);
 CREATE TABLE IF NOT EXISTS plans (
   id INTEGER PRIMARY KEY AUTOINCREMENT, created_at REAL NOT NULL, algorithm TEXT NOT NULL,
   trigger TEXT NOT NULL, log_seq INTEGER NOT NULL, status TEXT NOT NULL, verified INTEGER NOT NULL,
@@ -74,13 +91,29 @@ export class Store {
   private readonly stmts;
 
   constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true });
+      // tokens' hashes and every report live here: owner-only. SQLite creates -wal and -shm with
+      // the main file's mode, so creating (or fixing) the main file first covers all three.
+      if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+    }
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     // `mec token create` writes while the controller runs; wait for the lock instead of failing
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    for (const [table, column, decl] of ADDED_COLUMNS) {
+      const cols = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+      if (cols.some((c) => c.name === column)) continue;
+      try {
+        this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
+      } catch (err) {
+        // another process opening the same old file added it first
+        if (!/duplicate column/.test((err as Error).message)) throw err;
+      }
+    }
     this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')").run();
     const db = this.db;
     this.stmts = {
@@ -88,20 +121,22 @@ export class Store {
       insertToken: db.prepare('INSERT INTO tokens (id, kind, subject, hash, created_at) VALUES (?, ?, ?, ?, ?)'),
       revokeToken: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       listTokens: db.prepare('SELECT id, kind, subject, created_at AS createdAt, revoked_at AS revokedAt FROM tokens ORDER BY created_at'),
-      deviceSeq: db.prepare('SELECT device_seq AS seq FROM devices WHERE device_id = ?'),
-      appendLog: db.prepare('INSERT INTO reports (kind, device_id, device_seq, via, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      upsertDevice: db.prepare(`INSERT INTO devices (device_id, device_seq, via, body, updated_at, log_seq) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT(device_id) DO UPDATE SET device_seq = excluded.device_seq, via = excluded.via, body = excluded.body,
-        updated_at = excluded.updated_at, log_seq = excluded.log_seq`),
+      deviceSeq: db.prepare('SELECT device_epoch AS epoch, device_seq AS seq FROM devices WHERE device_id = ?'),
+      appendLog: db.prepare('INSERT INTO reports (kind, device_id, device_epoch, device_seq, via, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      upsertDevice: db.prepare(`INSERT INTO devices (device_id, device_epoch, device_seq, via, body, updated_at, log_seq, token_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(device_id) DO UPDATE SET device_epoch = excluded.device_epoch, device_seq = excluded.device_seq, via = excluded.via,
+        body = excluded.body, updated_at = excluded.updated_at, log_seq = excluded.log_seq, token_id = excluded.token_id`),
       deleteDevice: db.prepare('DELETE FROM devices WHERE device_id = ?'),
-      devices: db.prepare('SELECT device_id AS deviceId, via, body, updated_at AS updatedAt, log_seq AS logSeq FROM devices'),
+      devices: db.prepare('SELECT device_id AS deviceId, via, body, updated_at AS updatedAt, log_seq AS logSeq, token_id AS tokenId FROM devices'),
+      pruneLog: db.prepare('DELETE FROM reports WHERE received_at < ?'),
       upsertServer: db.prepare(`INSERT INTO servers (server_id, body, updated_at) VALUES (?, ?, ?)
         ON CONFLICT(server_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`),
       servers: db.prepare('SELECT server_id AS serverId, body, updated_at AS updatedAt FROM servers'),
       insertPlan: db.prepare(`INSERT INTO plans (created_at, algorithm, trigger, log_seq, status, verified, total_latency_s, solve_ms, scenario, result, basis, via)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       latestPlan: db.prepare('SELECT * FROM plans WHERE verified = 1 ORDER BY id DESC LIMIT 1'),
-      prunePlans: db.prepare('DELETE FROM plans WHERE id <= ?'),
+      // the plan in force (the latest verified) is kept whatever its age: a restart reloads it
+      prunePlans: db.prepare('DELETE FROM plans WHERE id <= ? AND id IS NOT (SELECT MAX(id) FROM plans WHERE verified = 1)'),
       logCount: db.prepare("SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS last FROM reports"),
       planCount: db.prepare('SELECT COUNT(*) AS n FROM plans'),
     };
@@ -146,26 +181,28 @@ export class Store {
   // ---- reports ----
 
   /**
-   * Commits a batch of reports in one transaction (one fsync for the lot). A report whose seq is
-   * not above the stored one for its device is a resend or a late arrival: acknowledged as a
-   * duplicate, not logged again, and it changes nothing.
+   * Commits a batch of reports in one transaction (one fsync for the lot). A report whose
+   * (epoch, seq) is not above the stored one for its device is a resend or a late arrival:
+   * acknowledged as a duplicate, not logged again, and it changes nothing.
    */
   commitReports(batch: IncomingReport[], now = Date.now()): { outcomes: ReportOutcome[]; logSeqs: number[] } {
     return this.db.transaction(() => {
       const outcomes: ReportOutcome[] = [];
       const logSeqs: number[] = [];
-      const seen = new Map<string, number>();
-      for (const { report, via } of batch) {
-        const prior = seen.get(report.deviceId) ?? (this.stmts.deviceSeq.get(report.deviceId) as { seq: number } | undefined)?.seq ?? -1;
-        if (report.seq <= prior) {
+      const seen = new Map<string, [number, number]>();
+      for (const { report, via, tokenId } of batch) {
+        const stored = this.stmts.deviceSeq.get(report.deviceId) as { epoch: number; seq: number } | undefined;
+        const prior = seen.get(report.deviceId) ?? (stored ? [stored.epoch, stored.seq] as [number, number] : [-1, -1] as [number, number]);
+        const order = reportOrder(report);
+        if (!isNewer(order, prior)) {
           outcomes.push('duplicate');
           logSeqs.push(0);
           continue;
         }
         const body = JSON.stringify(report);
-        const logSeq = Number(this.stmts.appendLog.run('report', report.deviceId, report.seq, via, body, now).lastInsertRowid);
-        this.stmts.upsertDevice.run(report.deviceId, report.seq, via, body, now, logSeq);
-        seen.set(report.deviceId, report.seq);
+        const logSeq = Number(this.stmts.appendLog.run('report', report.deviceId, order[0], report.seq, via, body, now).lastInsertRowid);
+        this.stmts.upsertDevice.run(report.deviceId, order[0], report.seq, via, body, now, logSeq, tokenId ?? null);
+        seen.set(report.deviceId, order);
         outcomes.push('accepted');
         logSeqs.push(logSeq);
       }
@@ -177,14 +214,22 @@ export class Store {
   removeDevice(deviceId: string, via: string | null, now = Date.now()): boolean {
     return this.db.transaction(() => {
       const known = this.stmts.deleteDevice.run(deviceId).changes > 0;
-      if (known) this.stmts.appendLog.run('leave', deviceId, null, via, null, now);
+      if (known) this.stmts.appendLog.run('leave', deviceId, 0, null, via, null, now);
       return known;
     })();
   }
 
   devices(): Map<string, StoredDevice> {
-    const rows = this.stmts.devices.all() as Array<{ deviceId: string; via: string | null; body: string; updatedAt: number; logSeq: number }>;
-    return new Map(rows.map((r) => [r.deviceId, { report: JSON.parse(r.body) as DeviceReport, via: r.via, updatedAt: r.updatedAt, logSeq: r.logSeq }]));
+    const rows = this.stmts.devices.all() as Array<{ deviceId: string; via: string | null; body: string; updatedAt: number; logSeq: number; tokenId: string | null }>;
+    return new Map(rows.map((r) => [r.deviceId, { report: JSON.parse(r.body) as DeviceReport, via: r.via, updatedAt: r.updatedAt, logSeq: r.logSeq, tokenId: r.tokenId }]));
+  }
+
+  /**
+   * Retention: drops log entries received before `cutoff` (ms). The devices table keeps each
+   * device's latest state whatever its age, so pruning never changes what is planned.
+   */
+  pruneLog(cutoff: number): number {
+    return this.stmts.pruneLog.run(cutoff).changes;
   }
 
   logStats(): { reports: number; lastSeq: number; plans: number } {

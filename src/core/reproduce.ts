@@ -6,7 +6,7 @@ import { createRng } from './rng.ts';
 import { Progress } from './progress.ts';
 import { lineChartSpec, renderSvg, svgToPng } from './plot.ts';
 import { toJson, writeFileAtomic } from './io.ts';
-import { runPool } from './pool.ts';
+import { runPool, type SampleJob } from './pool.ts';
 
 /**
  * Monte Carlo reproduction of one paper figure: every point is averaged over `runs` seeded
@@ -21,6 +21,19 @@ export interface ReproduceOptions {
   workers?: number;
   outDir: string;
   progress?: boolean;
+  /** Runs the samples (results in the order of `jobs`); default: the local piscina pool. The
+   *  distributed runner (src/distributed) plugs in here, so both assemble through this file. */
+  runSamples?: SampleRunner;
+}
+
+export type SampleRunner = (jobs: SampleJob[], onDone: () => void) => Promise<Record<string, number>[]>;
+
+export interface FigurePlan {
+  points: FigurePoint[];
+  runs: number;
+  baseSeed: number;
+  /** Every sample of the figure, point by point, run by run. */
+  jobs: SampleJob[];
 }
 
 export interface ReproduceOutput {
@@ -43,15 +56,22 @@ export function summarise(points: SeriesPoint[]): FigureSummary {
   };
 }
 
-export async function reproduceFigure(systemName: string, figure: FigureDefinition, opts: ReproduceOptions): Promise<ReproduceOutput> {
+/** The samples a figure needs (the same list whichever runner computes them). */
+export function figurePlan(systemName: string, figure: FigureDefinition, opts: Pick<ReproduceOptions, 'quick' | 'runs' | 'seed'>): FigurePlan {
   const points = opts.quick ? figure.quickPoints ?? figure.points : figure.points;
   const runs = opts.runs ?? (opts.quick ? figure.quickRuns : figure.defaultRuns);
   const baseSeed = opts.seed ?? 1;
   const jobs = points.flatMap((point) =>
     Array.from({ length: runs }, (_, run) => ({ system: systemName, figure: figure.id, point, seed: sampleSeed(baseSeed, figure.id, point, run) })));
+  return { points, runs, baseSeed, jobs };
+}
+
+export async function reproduceFigure(systemName: string, figure: FigureDefinition, opts: ReproduceOptions): Promise<ReproduceOutput> {
+  const { points, runs, baseSeed, jobs } = figurePlan(systemName, figure, opts);
   const progress = new Progress(jobs.length, `${systemName} ${figure.id}`, opts.progress ?? true);
   const workers = opts.workers ?? Math.max(1, availableParallelism());
-  const samples = await runPool(jobs, workers, () => progress.tick());
+  const runSamples: SampleRunner = opts.runSamples ?? ((js, onDone) => runPool(js, workers, onDone));
+  const samples = await runSamples(jobs, () => progress.tick());
 
   const seriesPoints: SeriesPoint[] = [];
   points.forEach((point, pi) => {

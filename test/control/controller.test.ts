@@ -107,7 +107,7 @@ describe('Controller and the independent check', () => {
         const result = structuredClone(o.result);
         for (const t of result.tasks) if (t.place !== 'local') t.bandwidthShare = 1;
         const system = getSystem('cnn-coop');
-        const report = system.verify(system.parseScenario(s), result);
+        const report = system.verify(system.parseScenario(s.scenario), result);
         return { ...o, result, verified: report.ok, issues: report.issues };
       },
       close: () => inner.close(),

@@ -58,7 +58,7 @@ async function operatorGet(path: string) {
   return getJson(`${base}${path}`, tokens.operator);
 }
 
-describe('control plane on loopback (real processes)', { timeout: 120000 }, () => {
+describe('control plane on loopback (real processes)', { timeout: 240000 }, () => {
   before(async () => {
     // tokens through the real command; concurrent writers share the file (busy timeout)
     const created = await Promise.all([
@@ -71,12 +71,13 @@ describe('control plane on loopback (real processes)', { timeout: 120000 }, () =
     [tokens.operator, tokens.agent, tokens.device, tokens.burst] = created.map((c) => c.stdout.trim());
     assert.match(tokens.agent, /^mec_agent_/);
     controller = mec(controllerArgs(0));
-    port = Number((await controller.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/, 20000, 'stdout'))[1]);
+    port = Number((await controller.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/, 60000, 'stdout'))[1]);
     base = `http://127.0.0.1:${port}`;
     await Promise.all(SERVERS.map(async (s) => {
       const proc = mec(['agent', '--controller', base, '--server-id', s.id, '--token', tokens.agent, '--x', String(s.x), '--y', String(s.y), '--cpu-ghz', String(s.cpu)]);
-      const m = await proc.waitFor(/listening on (ws:\/\/127\.0\.0\.1:\d+)/, 20000, 'stdout');
-      await proc.waitFor(/registered with the controller/, 20000, 'stderr');
+      // generous: three processes start at once on a shared machine
+      const m = await proc.waitFor(/listening on (ws:\/\/127\.0\.0\.1:\d+)/, 60000, 'stdout');
+      await proc.waitFor(/registered with the controller/, 60000, 'stderr');
       agents.set(s.id, { proc, url: m[1] });
     }));
     for (let i = 0; i < 6; i++) {

@@ -14,14 +14,18 @@ import solveChunk, { type GroupChunkJob } from './worker.ts';
  */
 const warmPools = new Map<number, Piscina>();
 
+// From the sources (run by tsx) the worker is worker.ts; from the library bundle (dist/, made by
+// scripts/build-lib.mjs) this code is in dist/index.js and the bundled worker sits beside it.
+const fromSource = import.meta.url.endsWith('.ts');
+
 function newPool(workers: number): Piscina {
   return new Piscina({
-    filename: new URL('./worker.ts', import.meta.url).href,
+    filename: new URL(fromSource ? './worker.ts' : './three-tier-worker.js', import.meta.url).href,
     minThreads: workers,
     maxThreads: workers,
     // tsx as resolved from here: a bare `--import tsx` resolves from the working directory,
     // which fails when mec runs elsewhere (or is a dependency of another package)
-    execArgv: ['--import', import.meta.resolve('tsx')],
+    execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : [],
   });
 }
 

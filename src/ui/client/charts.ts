@@ -100,9 +100,14 @@ export function taskSpec(tasks: TaskBar[], colours: { domain: string[]; range: s
         mark: { type: 'bar' },
         encoding: {
           x, y: { field: 'latencyS', type: 'quantitative', title: `latency (s${yScale.type === 'log' ? ', log scale' : ''})`, scale: yScale },
-          color: { field: 'place', type: 'nominal', title: 'runs on', scale: colours, legend: null },
-          stroke: { condition: { test: '!datum.meetsDeadline', value: '#b3261e' }, value: null },
-          strokeWidth: { value: 2 },
+          // a few tasks: coloured by place, a missed deadline outlined; hundreds: coloured by the deadline alone
+          ...(tasks.length > 100
+            ? { color: { field: 'meetsDeadline', type: 'nominal', title: 'meets its deadline', scale: { domain: [true, false], range: ['#59a14f', '#b3261e'] } } }
+            : {
+              color: { field: 'place', type: 'nominal', title: 'runs on', scale: colours, legend: null },
+              stroke: { condition: { test: '!datum.meetsDeadline', value: '#b3261e' }, value: null },
+              strokeWidth: { value: 2 },
+            }),
           description: { field: 'label' }, tooltip: { field: 'label' },
         },
       },
@@ -117,9 +122,9 @@ export function historySpec(points: Array<{ at: number; value: number; series: s
     data: { values: points.map((p) => ({ ...p, time: new Date(p.at).toISOString() })) },
     mark: { type: 'line', point: true, interpolate: 'step-after' },
     encoding: {
-      x: { field: 'time', type: 'temporal', title: null },
-      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null },
+      x: { field: 'time', type: 'temporal', title: null, axis: { format: '%H:%M:%S', labelAngle: 0, tickCount: 5, labelOverlap: true } },
+      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false }, axis: { format: '.4~g' } },
+      color: { field: 'series', type: 'nominal', title: null, legend: new Set(points.map((p) => p.series)).size > 1 ? {} : null },
       tooltip: [{ field: 'time', type: 'temporal', timeUnit: 'hoursminutesseconds' }, { field: 'value', type: 'quantitative', format: '.4~g' }],
     },
   };

@@ -1,0 +1,115 @@
+import type { Result } from '../cnn-coop/model.ts';
+import type { PlanMode } from './planner.ts';
+
+/**
+ * What the controller plans with, decided per planning round: which algorithm (by fleet size
+ * unless the operator named one), with what time budget and hard deadline, and whether a full
+ * solve or an incremental repair of the plan in force (when only a few devices changed).
+ *
+ * Size rule (`auto`): the paper's PA is the best planner for a few tens of devices but takes
+ * over a minute at 1,000 devices on this machine (README, issue 10), so above `smallFleetMax`
+ * devices the fleet-scale algorithm plans, or MDO where that algorithm is not installed.
+ */
+export interface PolicyOptions {
+  /** 'auto' or a cnn-coop algorithm name. */
+  algorithm: string;
+  /** auto: fleets of at most this many devices are planned with `smallAlgorithm`. */
+  smallFleetMax: number;
+  smallAlgorithm: string;
+  /** auto above smallFleetMax, and the fallback after a missed deadline. */
+  largeAlgorithms: string[];
+  /** SolveOptions.timeBudgetMs for algorithms that honour it (0: none). */
+  budgetMs: number;
+  /** A round not finished after this long is abandoned; the plan in force stays (0: never). */
+  deadlineMs: number;
+  /** Repair instead of a full solve when at most this fraction of the devices changed (0: never). */
+  repairMaxFraction: number;
+  /** While repairing, a full solve at least this often (s). */
+  fullEveryS: number;
+  /** A repaired plan whose mean latency per device exceeds the last full plan's by more than this fraction is doubtful. */
+  repairSlack: number;
+}
+
+export const DEFAULT_POLICY: PolicyOptions = {
+  algorithm: 'auto', smallFleetMax: 50, smallAlgorithm: 'pa', largeAlgorithms: ['fleet', 'mdo'],
+  budgetMs: 1000, deadlineMs: 30_000, repairMaxFraction: 0.2, fullEveryS: 30, repairSlack: 0.05,
+};
+
+export interface RoundInput {
+  devices: number;
+  /** Devices whose report changed, that joined or left since the plan in force. */
+  changed: number;
+  /** A server joined or changed since the plan in force (a server leaving can be repaired). */
+  serversAdded: boolean;
+  hasPrevious: boolean;
+  now: number;
+}
+
+export interface Round {
+  algorithm: string;
+  mode: PlanMode;
+  budgetMs: number;
+  deadlineMs: number;
+  why: string;
+}
+
+interface FullStats { meanLatencyS: number; infeasibleShare: number }
+
+export class PlanPolicy {
+  private lastFullAt = -Infinity;
+  private lastFull: FullStats | null = null;
+  private fullWanted = true;
+  /** After a missed deadline: plan with the fallback until this time (ms). */
+  private degradedUntil = -Infinity;
+
+  constructor(readonly opts: PolicyOptions, readonly available: { algorithms: string[]; repair: boolean }) {}
+
+  /** The algorithm a full solve of `devices` devices uses. */
+  algorithmFor(devices: number, now: number): string {
+    const large = this.opts.largeAlgorithms.find((a) => this.available.algorithms.includes(a)) ?? 'mdo';
+    if (now < this.degradedUntil) return large;
+    if (this.opts.algorithm !== 'auto') return this.opts.algorithm;
+    return devices <= this.opts.smallFleetMax ? this.opts.smallAlgorithm : large;
+  }
+
+  next(input: RoundInput): Round {
+    const base = { budgetMs: this.opts.budgetMs, deadlineMs: this.opts.deadlineMs };
+    const algorithm = this.algorithmFor(input.devices, input.now);
+    const repairable = this.available.repair && this.opts.repairMaxFraction > 0 && input.hasPrevious && !input.serversAdded && !this.fullWanted;
+    if (repairable && input.now - this.lastFullAt < this.opts.fullEveryS * 1000 && input.changed <= this.opts.repairMaxFraction * input.devices) {
+      return { ...base, algorithm, mode: 'repair', why: `${input.changed} of ${input.devices} devices changed` };
+    }
+    return { ...base, algorithm, mode: 'full', why: this.fullWanted ? 'full plan due' : `${input.changed} of ${input.devices} devices changed` };
+  }
+
+  /** Records a round's outcome; a doubtful repair asks for a full solve next. */
+  done(round: Round, outcome: { ok: true; result: Result } | { ok: false; missedDeadline?: boolean }, now: number): { doubtful: boolean } {
+    if (!outcome.ok) {
+      if (outcome.missedDeadline && round.mode === 'full') this.degradedUntil = now + this.opts.fullEveryS * 1000;
+      // a failed repair falls back to a full solve
+      if (round.mode === 'repair') this.fullWanted = true;
+      return { doubtful: false };
+    }
+    const stats = statsOf(outcome.result);
+    if (round.mode === 'full') {
+      this.lastFull = stats;
+      this.lastFullAt = now;
+      this.fullWanted = false;
+      return { doubtful: false };
+    }
+    const ref = this.lastFull;
+    const doubtful = ref !== null && (stats.meanLatencyS > ref.meanLatencyS * (1 + this.opts.repairSlack) || stats.infeasibleShare > ref.infeasibleShare + 0.01);
+    if (doubtful) this.fullWanted = true;
+    return { doubtful };
+  }
+
+  /** The servers changed in a way repair does not cover, or the operator asked: solve in full next. */
+  wantFull(): void {
+    this.fullWanted = true;
+  }
+}
+
+function statsOf(r: Result): FullStats {
+  const n = Math.max(1, r.tasks.length);
+  return { meanLatencyS: r.totalLatencyS / n, infeasibleShare: r.tasks.filter((t) => !t.meetsDeadline).length / n };
+}
