@@ -173,6 +173,9 @@ describe('mec ui in headless Chromium', { skip: browserSkip(), timeout: 300_000 
     }
     await page.waitForFunction(() => (globalThis as any).document.querySelector('#figures-body img').naturalWidth > 0);
     await page.screenshot({ path: join(SCREENSHOTS, 'figures-1280.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    const { scrollWidth, innerWidth } = await horizontalOverflow(page);
+    assert.ok(scrollWidth <= innerWidth, `figures page overflows at a phone width: ${scrollWidth} > ${innerWidth}`);
     await page.close();
   });
 });

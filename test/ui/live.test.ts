@@ -60,6 +60,11 @@ describe('the controller\'s dashboard (/ui/) in headless Chromium', { skip: brow
     await page.goto(`${base}/ui`);
     await page.waitForSelector('input[name="token"]');
     assert.deepEqual(await unlabelledControls(page), []);
+    await page.setViewportSize({ width: 390, height: 844 });
+    const { scrollWidth, innerWidth } = await horizontalOverflow(page);
+    assert.ok(scrollWidth <= innerWidth, `sign-in page overflows at a phone width: ${scrollWidth} > ${innerWidth}`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'sign-in-390.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.fill('input[name="token"]', tokens.agent);
     await page.click('button[type="submit"]');
     await page.waitForSelector('[role="alert"]');
