@@ -1,36 +1,57 @@
 /**
- * PA solve time by stage, M = 30, N = 2 and M = 200, N = 8 (issue 2), side by side with MDO (no
- * relaxation) as the baseline, so the ratio survives a noisy machine. Several seeds per size.
+ * PA's stage 2 (issue 11 item 4): the hull relaxation by the structured interior-point method
+ * (rlt-ipm.ts, new) against the same relaxation by HiGHS cutting planes (rlt-hull.ts, the
+ * reference) and the spec reading's relaxation by HiGHS cutting planes (rlt.ts, the old PA), side
+ * by side in one run, with the ratios, the agreement of the two hull solvers and the machine load.
+ * Sizes: the paper's M = 30, N = 2; M = 200, N = 8; and a fleet M = 1,000, N = 50 (the fleet
+ * generator's capacities, 20 devices and the paper's load a server), where HiGHS is not run.
  */
-import { generateScenario } from '../src/cnn-coop/generate.ts';
+import { loadavg } from 'node:os';
+import { generateScenario, type CnnCoopOptions } from '../src/cnn-coop/generate.ts';
 import { precompute } from '../src/cnn-coop/physics.ts';
 import { layerSearch } from '../src/cnn-coop/layer-search.ts';
 import { solveRlt } from '../src/cnn-coop/rlt.ts';
-import { pa } from '../src/cnn-coop/algorithms/pa.ts';
-import { mdo } from '../src/cnn-coop/algorithms/mdo.ts';
+import { rltData } from '../src/cnn-coop/rlt-pairs.ts';
+import { solveHullData } from '../src/cnn-coop/rlt-hull.ts';
+import { solveHullIpm } from '../src/cnn-coop/rlt-ipm.ts';
+import { pa, paSpec } from '../src/cnn-coop/algorithms/pa.ts';
 import { median } from '../src/core/stats.ts';
 import { printTable, timeMs } from './timing.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
+const load = () => loadavg()[0].toFixed(1);
+console.log(`load average at start: ${load()} (2 cores shared)`);
+const sizes: Array<{ label: string; o: Omit<CnnCoopOptions, 'seed'>; seeds: number; runs: number; highs: boolean }> = [
+  { label: 'M=30 N=2', o: { devices: 30, servers: 2 }, seeds: quick ? 2 : 5, runs: quick ? 3 : 9, highs: true },
+  { label: 'M=200 N=8', o: { devices: 200, servers: 8 }, seeds: quick ? 1 : 2, runs: 1, highs: true },
+  { label: 'M=1000 N=50 fleet', o: { devices: 1000, devicesPerServer: 20, loadPerServer: 15 }, seeds: 1, runs: 1, highs: false },
+];
 const rows: Record<string, string | number>[] = [];
-for (const [M, N, runs] of [[30, 2, quick ? 3 : 15], [200, 8, quick ? 1 : 3]] as const) {
-  const seeds = Array.from({ length: quick ? 2 : 5 }, (_, i) => i + 1);
-  const scenarios = seeds.map((seed) => generateScenario({ seed, devices: M, servers: N }));
-  const per = (fn: (i: number) => unknown) => median(scenarios.map((_, i) => timeMs(() => fn(i), runs).medianMs));
-  const pres = scenarios.map(precompute);
-  const splits = scenarios.map((s, i) => layerSearch(s, pres[i]));
-  const rltInfo = scenarios.map((s, i) => solveRlt(s, pres[i], splits[i]));
-  const paMs = per((i) => pa.solve(scenarios[i]));
-  const mdoMs = per((i) => mdo.solve(scenarios[i]));
-  rows.push({
-    size: `M=${M} N=${N}`,
-    'pa ms': paMs,
-    'layer search ms': per((i) => layerSearch(scenarios[i], pres[i])),
-    'RLT ms': per((i) => solveRlt(scenarios[i], pres[i], splits[i])),
-    'cut rounds': median(rltInfo.map((r) => r.rounds)),
-    'mdo ms (stage 1+3 only)': mdoMs,
-    'pa / mdo': paMs / mdoMs,
-  });
+for (const size of sizes) {
+  const scenarios = Array.from({ length: size.seeds }, (_, i) => generateScenario({ seed: i + 1, ...size.o }));
+  const data = scenarios.map((s) => { const pre = precompute(s); const splits = layerSearch(s, pre); return { s, pre, splits, d: rltData(s, pre, splits) }; });
+  const per = (fn: (i: number) => unknown) => median(data.map((_, i) => timeMs(() => fn(i), size.runs).medianMs));
+  const ipmMs = per((i) => solveHullIpm(data[i].d));
+  const ipm = data.map((x) => solveHullIpm(x.d));
+  const row: Record<string, string | number> = {
+    size: `${size.label} (N=${scenarios[0].servers.length})`,
+    'hull IPM ms': ipmMs,
+    'IPM iterations': median(ipm.map((r) => r.ipm.iterations)),
+    'pa ms': per((i) => pa.solve(scenarios[i])),
+  };
+  if (size.highs) {
+    const highsMs = per((i) => solveHullData(data[i].d));
+    const specMs = per((i) => solveRlt(data[i].s, data[i].pre, data[i].splits));
+    const worst = Math.max(...data.map((x, i) => { const h = solveHullData(x.d).objective; return Math.abs(ipm[i].objective - h) / h; }));
+    Object.assign(row, {
+      'hull HiGHS ms': highsMs, 'HiGHS / IPM': highsMs / ipmMs,
+      'spec HiGHS ms (old)': specMs, 'old / IPM': specMs / ipmMs,
+      'IPM vs HiGHS rel. diff (max)': worst.toExponential(1),
+      'pa-spec ms': per((i) => paSpec.solve(scenarios[i])),
+    });
+  }
+  row['load'] = load();
+  rows.push(row);
 }
 printTable(rows);
-console.log('(median over seeds of the median of repeated solves; PA = layer search + RLT relaxation + allocation)');
+console.log('(median over seeds of the median of repeated solves; pa = layer search + hull relaxation (IPM, HiGHS if it fails) + rule (28) + allocation; pa-spec = the old PA)');

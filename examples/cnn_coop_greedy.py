@@ -7,9 +7,10 @@ result JSON document (shared/specs/formats.md) goes to stdout, logs go to stderr
 Method: each server shares its bandwidth, CPU and backhaul among its tasks in proportion to the
 square root of each task's need (for a sum of need/share terms that is the optimal split, and the
 server's cost is (sum of sqrt(need))^2 per resource). Devices are placed one at a time, largest
-first, where the total latency grows least: on the device, or on a server with the split k
-(layers run at the edge) of least cost. Deadlines are not optimised, only reported honestly:
-a task that misses its deadline or minimum rate says so and the status is "infeasible".
+first, where it adds the fewest deadline misses and then the least total latency: on the device,
+or on a server with the split k (layers run at the edge) of least cost; then single moves while
+they lower (misses, latency). A task that still misses its deadline or minimum rate says so, and
+the status is then "infeasible".
 """
 import json
 import math
@@ -57,22 +58,63 @@ def main():
             cost += sum(math.sqrt(e[2][r]) for e in entries) ** 2
         return cost
 
-    choice = {}
+    def server_misses(n, entries):
+        """Tasks of server n that would miss their deadline or minimum rate with these shares."""
+        sums = [sum(math.sqrt(e[2][r]) for e in entries) for r in range(3)]
+        misses = 0
+        for m, _, need in entries:
+            latency = sum(math.sqrt(need[r]) * sums[r] for r in range(3) if need[r] > 0) + need[3]
+            rate = (math.sqrt(need[0]) / sums[0]) * full_rate(m, n) if need[0] > 0 else math.inf
+            misses += latency > devices[m]["deadlineS"] or rate < devices[m]["minRateMbps"]
+        return misses
+
+    # each option is judged by (deadline misses it adds, latency it adds)
     order = sorted(range(len(devices)), key=lambda m: -devices[m]["dataMbit"])
     for m in order:
-        best = (local_latency(m), None, None)
+        best = ((local_latency(m) > devices[m]["deadlineS"], local_latency(m)), None, None)
         for n, srv in enumerate(servers):
             K = len(s["cnnProfiles"][srv["cnnProfile"]]["reduction"])
-            base = server_cost(placed[n])
+            base, base_misses = server_cost(placed[n]), server_misses(n, placed[n])
             for k in range(0, K + 1):
                 need = needs(m, n, k)
-                delta = server_cost(placed[n] + [(m, k, need)]) - base
-                if delta < best[0]:
-                    best = (delta, n, (k, need))
-        if best[1] is None:
-            choice[m] = None
-        else:
+                entries = placed[n] + [(m, k, need)]
+                key = (server_misses(n, entries) - base_misses, server_cost(entries) - base)
+                if key < best[0]:
+                    best = (key, n, (k, need))
+        if best[1] is not None:
             placed[best[1]].append((m, best[2][0], best[2][1]))
+
+    # then single moves (a task to its device, or to another server or split) while they lower
+    # (total deadline misses, total latency)
+    def total_key():
+        local = [m for m in range(len(devices)) if all(e[0] != m for p in placed for e in p)]
+        misses = sum(server_misses(n, p) for n, p in enumerate(placed)) + sum(local_latency(m) > devices[m]["deadlineS"] for m in local)
+        return (misses, sum(server_cost(p) for p in placed) + sum(local_latency(m) for m in local))
+
+    current = total_key()
+    for _ in range(3):
+        improved = False
+        for m in order:
+            home = next(((n, i) for n, p in enumerate(placed) for i, e in enumerate(p) if e[0] == m), None)
+            entry = placed[home[0]].pop(home[1]) if home else None
+            options = [None] + [(n, k) for n, srv in enumerate(servers) for k in range(len(s["cnnProfiles"][srv["cnnProfile"]]["reduction"]) + 1)]
+            best_option, best_key = None, None
+            for option in options:
+                if option is not None:
+                    placed[option[0]].append((m, option[1], needs(m, option[0], option[1])))
+                key = total_key()
+                if option is not None:
+                    placed[option[0]].pop()
+                if best_key is None or key < best_key:
+                    best_option, best_key = option, key
+            if best_key < current:
+                current, improved = best_key, True
+                if best_option is not None:
+                    placed[best_option[0]].append((m, best_option[1], needs(m, best_option[0], best_option[1])))
+            elif entry is not None:
+                placed[home[0]].insert(home[1], entry)
+        if not improved:
+            break
     print(f"cnn_coop_greedy: {sum(len(p) for p in placed)} of {len(devices)} tasks offloaded", file=sys.stderr)
 
     tasks = {}

@@ -12,7 +12,7 @@ const MAX_STDOUT_BYTES = 256 * 1024 * 1024;
 const STDERR_TAIL_BYTES = 4096;
 
 export interface ExecOptions {
-  /** Killed (with its process group) after this wall time. */
+  /** Killed (with its process group) after this wall time; default 60 s, or twice the time budget if longer. */
   timeLimitMs?: number;
 }
 
@@ -26,7 +26,6 @@ export function execSolver<S, R extends ResultEnvelope>(system: SystemDefinition
   const argv = spec.slice('exec:'.length).trim().split(/\s+/).filter(Boolean);
   if (argv.length === 0) throw new InputError('"exec:" needs a program, e.g. exec:./my_solver.py', '--algorithm');
   checkRunnable(argv[0]);
-  const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   return {
     name: spec,
     description: `external program ${argv.join(' ')}`,
@@ -35,6 +34,8 @@ export function execSolver<S, R extends ResultEnvelope>(system: SystemDefinition
     external: true,
     run: async (scenario, solveOptions) => {
       const env = { ...process.env, MEC_SYSTEM: system.name, ...(solveOptions.timeBudgetMs !== undefined ? { MEC_TIME_BUDGET_MS: String(solveOptions.timeBudgetMs) } : {}) };
+      // by default a budget never outlives the limit: twice the budget, at least the default
+      const timeLimitMs = options.timeLimitMs ?? Math.max(DEFAULT_TIME_LIMIT_MS, 2 * (solveOptions.timeBudgetMs ?? 0));
       const stdout = await runProcess(spec, argv, JSON.stringify(scenario), env, timeLimitMs);
       let raw: unknown;
       try {

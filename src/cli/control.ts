@@ -102,6 +102,7 @@ export function registerControlCommands(program: Command): void {
     .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
     .option('--sync <mode>', 'SQLite synchronous mode: full (an acknowledged report survives power loss) or normal (survives a crash of the process)', 'full')
     .option('--inline-planner', 'plan on the main thread instead of a worker thread')
+    .option('--no-ui', 'do not serve the web dashboard under /ui/ (docs/ui.md)')
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const { Controller } = await import('../control/controller.ts');
       const { availableAlgorithms, inlinePlanner, workerPlanner } = await import('../control/planner.ts');
@@ -136,9 +137,15 @@ export function registerControlCommands(program: Command): void {
         synchronous: sync,
         logLevel: logLevel(flags.logLevel as string),
       });
+      // the web dashboard under /ui/, behind the operator tokens (docs/ui.md)
+      const dashboard = flags.ui === false ? null : await (await import('../ui/controller.ts')).attachDashboard(controller);
       const port = await controller.start();
       process.stdout.write(`controller listening on http://${flags.host}:${port} (algorithm ${algorithm}, db ${flags.db})\n`);
-      onSignal(() => controller.stop());
+      // the dashboard first: its open streams would keep the HTTP server from closing
+      onSignal(async () => {
+        await dashboard?.close();
+        await controller.stop();
+      });
     });
 
   program.command('agent').description("run a server's agent (LTME): registers the server, relays its devices' reports and decisions")

@@ -23,8 +23,9 @@ export function registerUiCommand(program: Command): void {
       if (!(solveTimeoutS > 0)) throw new InputError('must be > 0', '--solve-timeout-s');
       if (!LOOPBACK.has(flags.host)) process.stderr.write(`mec ui: warning: listening on ${flags.host} without a login; anyone who can reach it can run solves (use \`mec controller\`'s /ui/ for a shared dashboard)\n`);
       const { startUiServer } = await import('../ui/server.ts');
-      const server = await startUiServer(flags.host, port, { figuresDir: flags.figures, solveTimeoutS }, (line) => process.stderr.write(`${line}\n`));
-      process.stderr.write(`ui: client bundled by esbuild in ${server.ui.bundle.ms.toFixed(0)} ms (${(server.ui.bundle.js.length / 1024).toFixed(0)} KiB)\n`);
+      const server = await startUiServer(flags.host, port, { figuresDir: flags.figures, solveTimeoutS, warm: true }, (line) => process.stderr.write(`${line}\n`));
+      const bundle = await server.ui.bundle();
+      process.stderr.write(`ui: client bundled by esbuild in ${bundle.ms.toFixed(0)} ms (${(bundle.js.length / 1024).toFixed(0)} KiB)\n`);
       const shown = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
       process.stdout.write(`ui listening on http://${shown}:${server.port}/\n`);
       let stopping = false;

@@ -31,7 +31,7 @@ export function registerWorkerCommand(program: Command): void {
         allowUserCode: !!flags.allowUserCode,
       };
       const { startWorker } = await import('../distributed/worker.ts');
-      const handle = await startWorker({ ...opts, log: (line) => { if (!flags.quiet || !/^(active|completed) /.test(line)) process.stderr.write(`worker: ${line}\n`); } });
+      const handle = await reportingDistributedFailure(() => startWorker({ ...opts, log: (line) => { if (!flags.quiet || !/^(active|completed) /.test(line)) process.stderr.write(`worker: ${line}\n`); } }));
       await new Promise<void>((resolve) => {
         const stop = (sig: string) => {
           process.stderr.write(`worker: ${sig}: finishing the jobs in hand\n`);

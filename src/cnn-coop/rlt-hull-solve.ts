@@ -3,11 +3,29 @@ import type { Precomputed, Split } from './physics.ts';
 import type { RltSolution } from './rlt.ts';
 import { rltData } from './rlt-pairs.ts';
 import { solveHullData, type HullOptions } from './rlt-hull.ts';
+import { solveHullIpm } from './rlt-ipm.ts';
 
-export type HullMethod = 'highs';
+/**
+ * PA's stage 2 in the hull reading (rlt-hull.ts), by the chosen method:
+ *  - 'ipm': the structured interior-point method (rlt-ipm.ts), fast;
+ *  - 'highs': HiGHS with Kelley cutting planes, the reference;
+ *  - 'auto' (default): the interior-point method, and HiGHS when it does not converge (its
+ *    complementarity gap above 1e-10 of Σ D_m at a primal feasible point).
+ * `info` says which method answered and, for the IPM, its certificate (rlt-hull-bound.ts).
+ */
+export type HullMethod = 'auto' | 'ipm' | 'highs';
 
-/** PA's stage 2 in the hull reading, by the chosen method (see rlt-hull.ts). */
-export function solveHull(s: Scenario, pre: Precomputed, splits: Split[][], opts: HullOptions & { method?: HullMethod } = {}): RltSolution {
+export interface HullRun extends RltSolution {
+  method: 'ipm' | 'highs';
+  ipm?: { iterations: number; converged: boolean; lower: number; upper: number };
+}
+
+export function solveHull(s: Scenario, pre: Precomputed, splits: Split[][], opts: HullOptions & { method?: HullMethod } = {}): HullRun {
   const d = rltData(s, pre, splits);
-  return solveHullData(d, opts);
+  const method = opts.method ?? 'auto';
+  if (method === 'highs') return { ...solveHullData(d, opts), method: 'highs' };
+  const ipm = solveHullIpm(d, opts);
+  const { iterations, converged, lower, upper } = ipm.ipm;
+  if (method === 'ipm' || converged) return { ...ipm, method: 'ipm', ipm: { iterations, converged, lower, upper } };
+  return { ...solveHullData(d, opts), method: 'highs', ipm: { iterations, converged, lower, upper } };
 }

@@ -45,6 +45,15 @@ export interface WorkerHandle {
 export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const log = opts.log ?? (() => {});
   const name = opts.name ?? `${hostname()}:${process.pid}`;
+  // fail at once on a wrong URL or a Redis that is down (a supervisor restarts the worker);
+  // once connected, outages are ridden out by reconnecting
+  const redis = openRedis(opts.url);
+  let lastError = '';
+  redis.on('error', (err: Error) => { if (err.message !== lastError) log(`redis: ${(lastError = err.message)}`); });
+  await redis.ping().catch((err: Error) => {
+    redis.disconnect();
+    throw new Error(`cannot reach Redis at ${opts.url}: ${lastError || err.message}`);
+  });
   const pool = new Piscina({
     filename: new URL('./compute-thread.mjs', import.meta.url).href,
     minThreads: opts.concurrency,
@@ -52,7 +61,6 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   });
   // Load the sources on every thread before taking work, so "ready" means ready.
   await Promise.all(Array.from({ length: opts.concurrency }, () => pool.run({ kind: WARM_UP, payload: '' } satisfies EncodedJob)));
-  const redis = openRedis(opts.url);
 
   const worker = new Worker<QueuedJobData, { key: string; reused: boolean }>(QUEUE_NAME, async (job) => {
     const d = job.data;
@@ -66,7 +74,11 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     const hash = resultsKey(opts, d.runId);
     if (d.reuse && (await redis.hexists(hash, d.key))) return { key: d.key, reused: true };
     const out = (await pool.run({ kind: d.kind, payload: d.payload } satisfies EncodedJob)) as string;
-    await redis.multi().hset(hash, d.key, out).expire(hash, RESULT_TTL_S).exec();
+    // MULTI reports a command's error in its reply, not as a rejection: a result that was not
+    // stored must fail the job (and be retried), never complete it
+    const replies = await redis.multi().hset(hash, d.key, out).expire(hash, RESULT_TTL_S).exec();
+    const failed = replies === null ? new Error('transaction aborted') : replies.find(([err]) => err)?.[0];
+    if (failed) throw new Error(`could not store the result in ${hash}: ${failed.message}`);
     return { key: d.key, reused: false };
   }, {
     connection: bullConnection(opts.url),
@@ -81,7 +93,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   worker.on('active', (job) => log(`active ${job.id} ${job.data.key}`));
   worker.on('completed', (job) => log(`completed ${job.id} ${job.data.key}`));
   worker.on('failed', (job, err) => log(`failed ${job?.id ?? '?'} ${job?.data.key ?? ''} (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`));
-  worker.on('error', (err) => log(`error ${err.message}`));
+  worker.on('error', (err) => { if (err.message !== lastError) log(`error ${(lastError = err.message)}`); });
   await worker.waitUntilReady();
   const running = worker.run();
   log(`ready ${name} (queue ${opts.prefix}:${QUEUE_NAME}, concurrency ${opts.concurrency})`);

@@ -11,7 +11,7 @@ import { handleLive, type LiveSource } from './live.ts';
  * The dashboard as one request handler, mounted at "/" by `mec ui` and at "/ui" by
  * `mec controller`. Paths below the mount:
  *   /                  the page (index.html), or the sign-in page when a token is needed
- *   /app.js, /app.css  the esbuild bundle (built in memory at start)
+ *   /app.js, /app.css  the esbuild bundle (built in memory, once)
  *   /login, /logout    POST: set or clear the token cookie (only with `auth`)
  *   /api/..., /figures/...   see api.ts;  /api/live...  see live.ts
  */
@@ -28,13 +28,19 @@ export interface UiOptions {
    * tokens), from the `Authorization: Bearer` header or the cookie the sign-in form sets.
    */
   auth?: { check(token: string): boolean } | null;
+  /**
+   * Bundle the page and start the solver thread now rather than when first needed (`mec ui`
+   * does; the controller waits, so its start-up and its tests pay nothing for a dashboard no one opens).
+   */
+  warm?: boolean;
 }
 
 export interface Ui {
   /** Answers a request whose path below the mount is `path` ("" for the mount itself). */
   handle(req: IncomingMessage, res: ServerResponse, path: string, mount: string): Promise<void>;
   close(): Promise<void>;
-  bundle: Bundle;
+  /** The page's bundle (built once; at start with `warm`, else at the first request for it). */
+  bundle(): Promise<Bundle>;
 }
 
 const CLIENT = (name: string) => readFileSync(fileURLToPath(new URL(`./client/${name}`, import.meta.url)), 'utf8');
@@ -42,11 +48,11 @@ const COOKIE = 'mec_ui_token';
 export const REPO_FIGURES = fileURLToPath(new URL('../../figures/', import.meta.url));
 
 export async function createUi(opts: UiOptions = {}): Promise<Ui> {
-  const bundle = await clientBundle();
+  if (opts.warm) await clientBundle();
   const index = CLIENT('index.html');
   const login = CLIENT('login.html');
   const solver = new SolverThread((opts.solveTimeoutS ?? 120) * 1000);
-  solver.warm();
+  if (opts.warm) solver.warm();
   const api: ApiContext = { solver, figuresDir: opts.figuresDir ?? REPO_FIGURES, maxBodyBytes: opts.maxBodyBytes ?? 16 * 1024 * 1024 };
   const auth = opts.auth ?? null;
 
@@ -69,8 +75,8 @@ export async function createUi(opts: UiOptions = {}): Promise<Ui> {
       res.end();
       return;
     }
-    if (req.method === 'GET' && path === '/app.js') return sendBytes(res, 200, 'text/javascript; charset=utf-8', bundle.js, { 'cache-control': 'no-cache' });
-    if (req.method === 'GET' && path === '/app.css') return sendBytes(res, 200, 'text/css; charset=utf-8', bundle.css, { 'cache-control': 'no-cache' });
+    if (req.method === 'GET' && path === '/app.js') return sendBytes(res, 200, 'text/javascript; charset=utf-8', (await clientBundle()).js, { 'cache-control': 'no-cache' });
+    if (req.method === 'GET' && path === '/app.css') return sendBytes(res, 200, 'text/css; charset=utf-8', (await clientBundle()).css, { 'cache-control': 'no-cache' });
     if (auth && req.method === 'POST' && path === '/login') {
       const form = new URLSearchParams(await readBody(req, 4096, /^application\/x-www-form-urlencoded\b/i).catch(() => ''));
       const token = form.get('token') ?? '';
@@ -97,5 +103,5 @@ export async function createUi(opts: UiOptions = {}): Promise<Ui> {
     sendError(res, 404, 'not_found', `no dashboard route ${req.method} ${path}`);
   }
 
-  return { handle, close: () => solver.close(), bundle };
+  return { handle, close: () => solver.close(), bundle: clientBundle };
 }

@@ -52,6 +52,7 @@ export interface LiveState {
   at: number;
   agents: AgentRow[];
   devices: { total: number; recent: DeviceRow[] };
+  /** Reports the controller accepted from agents since the dashboard started watching. */
   reports: { total: number };
   lastPlanError: string | null;
 }
@@ -67,5 +68,6 @@ export type LiveEvent =
   | { type: 'state'; state: LiveState }
   | { type: 'plan'; plan: PlanPoint; latencies: LatencyPoint[] }
   | { type: 'plan-failed'; at: number; reason: string }
+  /** Devices whose state changed (a new report committed) since the last push; `count` devices. */
   | { type: 'reports'; at: number; count: number; devices: DeviceRow[] }
   | { type: 'refused'; event: RefusedEvent; total: number };

@@ -12,7 +12,8 @@ import type { SolveResponse } from './view/types.ts';
  */
 export interface LiveSource {
   snapshot(): LiveSnapshot;
-  subscribe(listener: (event: LiveEvent) => void): () => void;
+  /** `end` is called when the source closes (the controller stopping), so open streams end with it. */
+  subscribe(listener: (event: LiveEvent) => void, end?: () => void): () => void;
   latestPlan(): (SolveResponse & { system: string; scenario: unknown; summary: { text: string; devices: number } }) | null;
 }
 
@@ -31,14 +32,17 @@ export function handleLive(live: LiveSource | null, req: IncomingMessage, res: S
   res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
   const write = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   write('snapshot', live.snapshot());
-  const unsubscribe = live.subscribe((e) => write(e.type, e));
+  const unsubscribe = live.subscribe((e) => write(e.type, e), () => end());
   const heartbeat = setInterval(() => {
     // a token revoked while the page is open ends its stream
     if (!stillAllowed()) return end();
     res.write(': heartbeat\n\n');
   }, HEARTBEAT_MS);
   heartbeat.unref();
+  let ended = false;
   const end = () => {
+    if (ended) return;
+    ended = true;
     clearInterval(heartbeat);
     unsubscribe();
     res.end();

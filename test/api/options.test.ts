@@ -43,3 +43,12 @@ test('--bound: a result marked optimal for its own restricted problem is reporte
   assert.ok(result.lowerBound! < result.energyJ!);
   assert.match(notes.join('\n'), /optimal for its own restricted problem/);
 });
+
+test('an option the algorithm honours is passed on: cnn-coop fleet with a time budget gives a checked plan', async () => {
+  const { system, scenario } = instance('cnn-coop', { devices: 6 });
+  const fleet = await resolveSolver(system, 'fleet');
+  assert.equal(fleet.supports.timeBudgetMs, true);
+  const { result, report } = await runSolver(system, fleet, scenario, { timeBudgetMs: 200, bound: true });
+  assert.ok(report.ok, JSON.stringify(report.issues));
+  assert.ok(result.lowerBound !== null && result.lowerBound <= result.totalLatencyS * (1 + 1e-9));
+});

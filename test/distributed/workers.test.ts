@@ -50,10 +50,21 @@ describe('mec worker processes over a real Redis', { skip: env.skip }, () => {
     assert.deepEqual(workers.map((w) => (w.output().match(/completed tt\./g) ?? []).length), before);
   });
 
-  test('an unreachable Redis: one clear line, exit 1', async () => {
-    const down = await mecRun(['reproduce', 'helper-coop', 'fig4', '--quick', '--out', join(dir, 'down'), '--redis', 'redis://127.0.0.1:1']);
-    assert.equal(down.code, 1);
-    assert.match(down.output, /mec: error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+  test('an unreachable Redis: one clear line, exit 1, for a client and for a worker', async () => {
+    const [client, worker] = await Promise.all([
+      mecRun(['reproduce', 'helper-coop', 'fig4', '--quick', '--out', join(dir, 'down'), '--redis', 'redis://127.0.0.1:1']),
+      mecRun(['worker', '--redis', 'redis://127.0.0.1:1']),
+    ]);
+    for (const down of [client, worker]) {
+      assert.equal(down.code, 1, down.output);
+      assert.match(down.output, /mec: error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/);
+    }
+  });
+
+  test('a job that fails for good ends the command: exit 1, one line naming the job and its cause', async () => {
+    const run = await mecRun(['compare', '--generate', 'helper-coop', '--seeds', '1', '-a', 'exec:/bin/true', '--redis', url, '--prefix', prefix, '--run-id', 'refused']);
+    assert.equal(run.code, 1, run.output);
+    assert.match(run.output, /mec: error: 1 job\(s\) failed \(0\/1 done.*\): seed 1\|exec:\/bin\/true\|\w+ \[job refused\.\S+\]: .*does not run user code from the queue/);
   });
 
   test('SIGKILL of one of 3 workers during a sweep: its job is retried on another, and the figure is exactly the local one', async () => {

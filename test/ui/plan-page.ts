@@ -7,12 +7,13 @@ export async function generateOnPage(page: Page, system: string, seed: number, o
   await page.selectOption('#system', system);
   await page.fill('#seed', String(seed));
   for (const [flag, value] of Object.entries(options)) await page.fill(`input[data-option="${flag}"]`, String(value));
-  const before = await page.textContent('#scenario-summary');
+  const before = await page.getAttribute('#scenario-summary', 'data-loaded');
   await page.click('#generate');
   await page.waitForFunction((prev) => {
-    const el = (globalThis as any).document.querySelector('#scenario-summary');
-    return el.textContent !== prev && el.dataset.devices !== undefined;
+    const d = (globalThis as any).document;
+    return d.querySelector('#scenario-summary').dataset.loaded !== (prev ?? undefined) || !d.querySelector('#plan-error').hidden;
   }, before);
+  if (await page.locator('#plan-error').isVisible()) throw new Error(`the page reports: ${await page.locator('#plan-error').textContent()}`);
   return Number(await page.getAttribute('#scenario-summary', 'data-devices'));
 }
 

@@ -86,6 +86,7 @@ export function solvePaVariant(s: Scenario, variant: PaVariant): Result {
     : { kind: 'optimal' };
   return buildResult(s, pre, variant.name, placementOf(stages), policy, {
     info: { relaxationObjectiveS: relaxation.objective, rltRounds: relaxation.rounds, rltCuts: relaxation.cuts,
+      relaxationMethod: 'method' in relaxation ? relaxation.method : 'highs-spec',
       relaxationDeadlineSlackS: relaxation.deadlineSlackS.reduce((a, b) => a + b, 0),
       ...(variant.loadLimits ? { respectsLoadLimits: true } : {}) },
   });

@@ -21,7 +21,12 @@ export async function draw(el: HTMLElement, spec: object, description: string): 
   el.replaceChildren();
   await embed(el, { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', description, ...spec } as VisualizationSpec, {
     renderer: 'svg', actions: false, ast: true, expr: expressionInterpreter,
-    config: { font: 'system-ui, sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11 }, legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', direction: 'horizontal', columns: 4 } },
+    config: { font: 'system-ui, sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11 }, legend: {
+      labelFontSize: 11, titleFontSize: 11, orient: 'bottom', direction: 'horizontal', columns: el.clientWidth < 500 ? 3 : 5,
+    } },
+    // several legends go one under the other (a vega setting vega-lite does not expose), so a
+    // narrow (phone) chart never cuts one off
+    patch: (vg) => ({ ...vg, config: { ...vg.config, legend: { ...vg.config?.legend, layout: { bottom: { anchor: 'start', direction: 'vertical', margin: 6 } } } } }),
   });
   // the SVG is the chart's accessible image; the container names it
   el.setAttribute('role', 'figure');
@@ -100,9 +105,14 @@ export function taskSpec(tasks: TaskBar[], colours: { domain: string[]; range: s
         mark: { type: 'bar' },
         encoding: {
           x, y: { field: 'latencyS', type: 'quantitative', title: `latency (s${yScale.type === 'log' ? ', log scale' : ''})`, scale: yScale },
-          color: { field: 'place', type: 'nominal', title: 'runs on', scale: colours, legend: null },
-          stroke: { condition: { test: '!datum.meetsDeadline', value: '#b3261e' }, value: null },
-          strokeWidth: { value: 2 },
+          // a few tasks: coloured by place, a missed deadline outlined; hundreds: coloured by the deadline alone
+          ...(tasks.length > 100
+            ? { color: { field: 'meetsDeadline', type: 'nominal', title: 'meets its deadline', scale: { domain: [true, false], range: ['#59a14f', '#b3261e'] } } }
+            : {
+              color: { field: 'place', type: 'nominal', title: 'runs on', scale: colours, legend: null },
+              stroke: { condition: { test: '!datum.meetsDeadline', value: '#b3261e' }, value: null },
+              strokeWidth: { value: 2 },
+            }),
           description: { field: 'label' }, tooltip: { field: 'label' },
         },
       },
@@ -117,9 +127,9 @@ export function historySpec(points: Array<{ at: number; value: number; series: s
     data: { values: points.map((p) => ({ ...p, time: new Date(p.at).toISOString() })) },
     mark: { type: 'line', point: true, interpolate: 'step-after' },
     encoding: {
-      x: { field: 'time', type: 'temporal', title: null },
-      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null },
+      x: { field: 'time', type: 'temporal', title: null, axis: { format: '%H:%M:%S', labelAngle: 0, tickCount: 5, labelOverlap: true } },
+      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false }, axis: { format: '.4~g' } },
+      color: { field: 'series', type: 'nominal', title: null, legend: new Set(points.map((p) => p.series)).size > 1 ? {} : null },
       tooltip: [{ field: 'time', type: 'temporal', timeUnit: 'hoursminutesseconds' }, { field: 'value', type: 'quantitative', format: '.4~g' }],
     },
   };

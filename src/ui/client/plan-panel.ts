@@ -7,7 +7,13 @@ import { fmt, h, pct } from './dom.ts';
  * map, the per-station loads and each task's latency against its deadline. `slot` tells the
  * panels of a comparison apart (ids and test hooks).
  */
-export async function renderPlan(view: PlanView, slot: string, colourPlaces: string[], notes: string[] = []): Promise<HTMLElement> {
+/** A link that saves a document as a JSON file (for `mec verify`, or to solve it again with the CLI). */
+export function jsonLink(doc: unknown, fileName: string, text: string): HTMLAnchorElement {
+  const url = URL.createObjectURL(new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' }));
+  return h('a', { href: url, download: fileName, class: 'note' }, text);
+}
+
+export async function renderPlan(view: PlanView, slot: string, colourPlaces: string[], notes: string[] = [], result?: unknown): Promise<HTMLElement> {
   const colours = placeColours(colourPlaces);
   const headingId = `plan-${slot}-heading`;
   const verdict = view.verdict.ok
@@ -30,10 +36,10 @@ export async function renderPlan(view: PlanView, slot: string, colourPlaces: str
   const loadEl = h('div', { class: 'chart loads' });
   const taskEl = h('div', { class: 'chart tasks' });
   const card = h('article', { class: 'card plan', 'aria-labelledby': headingId, 'data-slot': slot, 'data-algorithm': view.algorithm },
-    h('header', {}, h('h3', { id: headingId }, view.algorithm), status, verdict),
+    h('header', {}, h('h3', { id: headingId }, view.algorithm), status, verdict, result ? jsonLink(result, `${view.system}-${view.algorithm}-result.json`, 'result JSON') : null),
     totals, issues, causes,
     notes.length ? h('ul', { class: 'notes', 'aria-label': 'notes on this result' }, ...notes.map((n) => h('li', {}, n))) : null,
-    h('h4', {}, `Map: ${view.counts.devices} devices, ${view.counts.stations} stations`), mapEl,
+    h('h4', {}, `Map: ${plural(view.counts.devices, 'device')}, ${plural(view.counts.stations, 'station')}`), mapEl,
     h('p', { class: 'note' }, 'Solid line: the task goes up to that station; dashed: on over the backhaul to the cloud; dotted: forwarded to the macro cell.'),
     h('h4', {}, 'Load per station'), h('p', { class: 'note' }, view.loadNote), loadEl,
     h('h4', {}, 'Latency against the deadline (ticks)'), taskEl,
@@ -50,6 +56,8 @@ export async function renderPlan(view: PlanView, slot: string, colourPlaces: str
     },
   });
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The places that get colours, shared by the panels of a comparison so a colour means one place. */
 export function placesOf(views: PlanView[]): string[] {

@@ -1,7 +1,7 @@
 import type { SolveResponse, SystemInfo } from '../view/types.ts';
 import { ApiError, getJson, postJson } from './api.ts';
 import { byId, h } from './dom.ts';
-import { comparisonTable, placesOf, renderPlan } from './plan-panel.ts';
+import { comparisonTable, jsonLink, placesOf, renderPlan } from './plan-panel.ts';
 
 /**
  * The Plan tab: a scenario (generated on the server from a seed, or opened from a file), one or
@@ -76,8 +76,10 @@ function describeAlgorithms(): void {
 
 function setScenario(next: Loaded): void {
   loaded = next;
-  el.summary().textContent = `${next.system}: ${next.summary.text}`;
+  el.summary().replaceChildren(`${next.system}: ${next.summary.text} `, jsonLink(next.scenario, `${next.system}-scenario.json`, '(scenario JSON)'));
   el.summary().dataset.devices = String(next.summary.devices);
+  // counts scenarios loaded, so a test (or a script) can tell a new one from the same one again
+  el.summary().dataset.loaded = String(Number(el.summary().dataset.loaded ?? 0) + 1);
   fillAlgorithms(next.system);
   el.solve().disabled = false;
   el.plans().replaceChildren();
@@ -119,7 +121,7 @@ async function solve(): Promise<void> {
     for (const algorithm of names) answers.push(await postJson<SolveResponse>('api/solve', { scenario: loaded.scenario, algorithm, options }));
     const views = answers.map((a) => a.view);
     const places = placesOf(views);
-    const cards = await Promise.all(answers.map((a, i) => renderPlan(a.view, i === 0 ? 'a' : 'b', places, a.notes)));
+    const cards = await Promise.all(answers.map((a, i) => renderPlan(a.view, i === 0 ? 'a' : 'b', places, a.notes, a.result)));
     el.plans().replaceChildren(...cards);
     el.comparison().replaceChildren(...(views.length === 2 ? [comparisonTable(views[0], views[1])] : []));
     await Promise.all(cards.map((c) => (c as HTMLElement & { drawCharts(): Promise<void> }).drawCharts()));
@@ -131,7 +133,18 @@ async function solve(): Promise<void> {
   }
 }
 
-export async function initPlan(): Promise<void> {
+let ready: Promise<void> | null = null;
+
+/** Loads the systems and wires the forms, once (the Live tab may ask before the Plan tab is shown). */
+export function initPlan(): Promise<void> {
+  ready ??= setUp().catch((err) => {
+    ready = null;
+    throw err;
+  });
+  return ready;
+}
+
+async function setUp(): Promise<void> {
   systems = await getJson<SystemInfo[]>('api/systems');
   el.system().replaceChildren(...systems.map((s) => h('option', { value: s.name, title: s.summary }, s.name)));
   fillOptions();
@@ -155,11 +168,15 @@ export async function initPlan(): Promise<void> {
 
 /** Shows a plan that came from elsewhere (the controller's latest plan) in the Plan tab. */
 export async function showExternalPlan(system: string, scenario: unknown, summary: Loaded['summary'], response: SolveResponse): Promise<void> {
+  await initPlan();
+  clearError();
   el.system().value = system;
   fillOptions();
   setScenario({ system, scenario, summary });
   el.algorithmA().value = response.view.algorithm;
-  const card = await renderPlan(response.view, 'a', placesOf([response.view]), response.notes);
+  describeAlgorithms();
+  const card = await renderPlan(response.view, 'a', placesOf([response.view]), response.notes, response.result);
   el.plans().replaceChildren(card);
   await (card as HTMLElement & { drawCharts(): Promise<void> }).drawCharts();
+  el.plans().dataset.solved = response.view.algorithm;
 }
