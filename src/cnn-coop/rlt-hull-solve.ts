@@ -29,6 +29,10 @@ export function solveHull(s: Scenario, pre: Precomputed, splits: Split[][], opts
   const d = rltData(s, pre, splits);
   const method = opts.method ?? 'auto';
   if (method === 'highs') return { ...solveHullData(d, opts), method: 'highs' };
+  // The IPM assumes every pair on a server needs each resource that any pair there needs (true of
+  // PA's splits and of MEC-/MCC-only); a server mixing the two goes to HiGHS.
+  const mixed = d.ofServer.some((qs) => [0, 1, 2].some((r) => { const k = qs.filter((q) => d.pairs[q].times[r] > 0).length; return k > 0 && k < qs.length; }));
+  if (mixed) return { ...solveHullData(d, opts), method: 'highs' };
   const ipm = solveHullIpm(d, opts);
   const { iterations, converged, lower, upper } = ipm.ipm;
   if (method === 'ipm' || converged || d.pairs.length > HIGHS_FALLBACK_MAX_PAIRS) return { ...ipm, method: 'ipm', ipm: { iterations, converged, lower, upper } };
