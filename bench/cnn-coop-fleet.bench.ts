@@ -5,6 +5,8 @@
  * with 20 devices; area keeping the paper's server density, docs/fleet.md). Gap = (latency - bound)
  * / bound against fleet's proved bound on the same scenario; every plan goes through the checker.
  * Then incremental repair after one device change at M = 1,000 against a full re-plan.
+ * Wall and CPU time (user + system of this process) are both printed: on a shared machine the
+ * wall time of a single-threaded solve is its CPU time stretched by the load.
  * `npm run bench -- cnn-coop-fleet`; SEEDS=n (default 3 at M = 1,000), BENCH_SLOW=1 also runs pa
  * and best at M = 1,000 (minutes), BENCH_QUICK=1 skips M = 10,000.
  */
@@ -32,15 +34,23 @@ const pct = (x: number) => `${(100 * x).toFixed(3)} %`;
 
 function compare(M: number, N: number, seeds: number[], algorithms: Algorithm<Scenario, Result>[]) {
   const rows: Record<string, string | number>[] = [];
-  const per = new Map<string, { ms: number[]; gap: number[]; infeasible: number; checkerFails: number }>();
+  const per = new Map<string, { ms: number[]; cpuMs: number[]; gap: number[]; infeasible: number; checkerFails: number }>();
   for (const seed of seeds) {
     const s = fleetScenario(seed, M, N);
-    const results = algorithms.map((a) => runAlgorithm(a, s));
+    const cpu: number[] = [];
+    const results = algorithms.map((a) => {
+      const c0 = process.cpuUsage();
+      const r = runAlgorithm(a, s);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+      return r;
+    });
     const bound = results[0].lowerBound ?? (results[0].info?.relaxationBoundS as number);
     algorithms.forEach((a, i) => {
       const r = results[i];
-      const e = per.get(a.name) ?? { ms: [], gap: [], infeasible: 0, checkerFails: 0 };
+      const e = per.get(a.name) ?? { ms: [], cpuMs: [], gap: [], infeasible: 0, checkerFails: 0 };
       e.ms.push(r.solveMs);
+      e.cpuMs.push(cpu[i]);
       if (r.status === 'infeasible') e.infeasible++;
       else e.gap.push(r.totalLatencyS / bound - 1);
       if (!verifyCnnCoop(s, r).ok) e.checkerFails++;
@@ -50,7 +60,7 @@ function compare(M: number, N: number, seeds: number[], algorithms: Algorithm<Sc
   const fleetMs = median(per.get('fleet')!.ms);
   for (const [name, e] of per) {
     rows.push({
-      size: `M=${M} N=${N}`, algorithm: name, seeds: seeds.length, 'median s': median(e.ms) / 1000, 'time / fleet': median(e.ms) / fleetMs,
+      size: `M=${M} N=${N}`, algorithm: name, seeds: seeds.length, 'median s': median(e.ms) / 1000, 'cpu s': median(e.cpuMs) / 1000, 'time / fleet': median(e.ms) / fleetMs,
       'mean gap to bound': e.gap.length ? pct(e.gap.reduce((a, b) => a + b, 0) / e.gap.length) : '-',
       'max gap': e.gap.length ? pct(Math.max(...e.gap)) : '-', infeasible: e.infeasible, 'checker fails': e.checkerFails,
     });
@@ -67,6 +77,7 @@ if (!quick) compare(10000, 200, [1], [fleet, mdo]);
 const repairRows: Record<string, string | number>[] = [];
 for (const kind of ['device moves', 'device joins', 'device leaves', 'server goes away'] as const) {
   const ms: number[] = [];
+  const cpuMs: number[] = [];
   const fullMs: number[] = [];
   const ratio: number[] = [];
   let fails = 0;
@@ -81,8 +92,11 @@ for (const kind of ['device moves', 'device joins', 'device leaves', 'server goe
       if (kind === 'device leaves') next.devices.splice(at, 1);
       if (kind === 'server goes away') next.servers.splice(at % s.servers.length, 1);
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const rep = repairPlan({ scenario: s, result: r }, next);
       ms.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpuMs.push((c.user + c.system) / 1000);
       const full = runAlgorithm(fleet, next);
       fullMs.push(full.solveMs);
       ratio.push(rep.totalLatencyS / full.totalLatencyS - 1);
@@ -90,7 +104,7 @@ for (const kind of ['device moves', 'device joins', 'device leaves', 'server goe
     }
   }
   repairRows.push({
-    change: kind, repairs: ms.length, 'median repair ms': median(ms), 'max repair ms': Math.max(...ms), 'full re-plan ms': median(fullMs),
+    change: kind, repairs: ms.length, 'median repair ms': median(ms), 'max repair ms': Math.max(...ms), 'median repair cpu ms': median(cpuMs), 'full re-plan ms': median(fullMs),
     'repair / full': median(ms) / median(fullMs), 'mean vs full re-plan': pct(ratio.reduce((a, b) => a + b, 0) / ratio.length), 'worst vs full': pct(Math.max(...ratio)), 'checker fails': fails,
   });
 }

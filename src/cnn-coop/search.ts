@@ -205,8 +205,9 @@ export function localSearch(tasks: TaskOptions[], N: number, opts: SearchOptions
 export function greedyStart(tasks: TaskOptions[], N: number): number[] {
   const M = tasks.length;
   const U = new Float64Array(3 * N);
-  const order = Array.from({ length: M }, (_, m) => m)
-    .sort((a, b) => Math.min(...tasks[b].options.map((o) => o.aloneS)) - Math.min(...tasks[a].options.map((o) => o.aloneS)));
+  // The sort key once per task, not once per comparison (fleet sizes).
+  const key = tasks.map((t) => Math.min(...t.options.map((o) => o.aloneS)));
+  const order = Array.from({ length: M }, (_, m) => m).sort((a, b) => key[b] - key[a]);
   const choice = new Array<number>(M).fill(-1);
   for (const m of order) {
     let best = Number.isFinite(tasks[m].localS) ? tasks[m].localS : Infinity;

@@ -87,9 +87,10 @@ export async function runDistributed<K extends JobKind>(items: WorkItem<K>[], op
     if (reused > 0) progress.tick(reused);
     if (todo.length === 0) return { results, stats };
 
-    // Events keep their own stream; make room for every event of this batch (several a job) so a
-    // slow client never finds its completions trimmed away.
-    queue = new Queue(QUEUE_NAME, { connection, prefix: target.prefix, streams: { events: { maxLen: Math.max(10_000, 10 * todo.length) } } });
+    // Events keep their own stream, trimmed to maxLen (a queue-wide setting); make room for every
+    // event of this batch (several a job) so a client that falls behind still finds its
+    // completions, within a bound on Redis memory (~200 bytes an event).
+    queue = new Queue(QUEUE_NAME, { connection, prefix: target.prefix, streams: { events: { maxLen: Math.min(1_000_000, Math.max(10_000, 10 * todo.length)) } } });
     // Follow events from the stream's current end, read before the first job is added (the
     // default '$' would be taken when the reader's first XREAD runs, possibly after early completions).
     const eventsKey = `${target.prefix}:${QUEUE_NAME}:events`;
@@ -121,7 +122,7 @@ export async function runDistributed<K extends JobKind>(items: WorkItem<K>[], op
           if (v === null) throw new Error(`job ${jobId} (${key}) completed but its result is not in ${hash} (deleted meanwhile?)`);
           results.set(key, decode(v));
           progress.tick();
-          if (pending.size === 0 && failures.length === 0) settle();
+          if (results.size === work.length) settle();
         }).catch((err: Error) => settle(err));
       });
       events!.on('failed', ({ jobId, failedReason }) => {

@@ -61,6 +61,12 @@ describe('mec worker processes over a real Redis', { skip: env.skip }, () => {
     }
   });
 
+  test('a job that fails for good ends the command: exit 1, one line naming the job and its cause', async () => {
+    const run = await mecRun(['compare', '--generate', 'helper-coop', '--seeds', '1', '-a', 'exec:/bin/true', '--redis', url, '--prefix', prefix, '--run-id', 'refused']);
+    assert.equal(run.code, 1, run.output);
+    assert.match(run.output, /mec: error: 1 job\(s\) failed \(0\/1 done.*\): seed 1\|exec:\/bin\/true\|\w+ \[job refused\.\S+\]: .*does not run user code from the queue/);
+  });
+
   test('SIGKILL of one of 3 workers during a sweep: its job is retried on another, and the figure is exactly the local one', async () => {
     const events = new QueueEvents(QUEUE_NAME, { connection: { url }, prefix });
     await events.waitUntilReady();

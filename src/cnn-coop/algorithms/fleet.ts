@@ -17,15 +17,27 @@ import type { Algorithm, SolveOptions } from '../../core/system.ts';
 import type { Result, Scenario } from '../model.ts';
 import { precompute } from '../physics.ts';
 import { greedyStart } from '../search.ts';
-import { candidateOptions, DEFAULT_CANDIDATE_SERVERS } from '../fleet/options.ts';
+import { DEFAULT_CANDIDATE_SERVERS, nearestServers, optionsOn, splitIndex, splitTable } from '../fleet/options.ts';
+import type { TaskOptions } from '../options.ts';
 import { FleetState } from '../fleet/state.ts';
 import { fleetBound } from '../fleet/bound.ts';
 import { fleetResult } from '../fleet/result.ts';
+import { remember } from '../fleet/memo.ts';
 
 export interface FleetOptions extends SolveOptions {
   /** Candidate servers per task (default 8). */
   candidateServers?: number;
 }
+
+/** The option index of (server, split index k of allSplits) in a task's options, -1 local, undefined when absent. */
+function optionIndex(t: TaskOptions, server: number, k: number): number | undefined {
+  if (server < 0) return Number.isFinite(t.localS) ? -1 : undefined;
+  const c = t.options.findIndex((o) => o.server === server && splitIndex(o.split!) === k);
+  return c < 0 ? undefined : c;
+}
+
+/** Servers a relaxation gives at least this weight are added to a task's candidates. */
+const SUPPORT_WEIGHT = 0.05;
 
 export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
   const t0 = performance.now();
@@ -33,26 +45,53 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
   const end = budget !== undefined ? t0 + budget : Infinity;
   const pre = precompute(s);
   const N = s.servers.length;
-  const tasks = candidateOptions(s, pre, options.candidateServers ?? DEFAULT_CANDIDATE_SERVERS);
-  const state = new FleetState(tasks, N, greedyStart(tasks, N));
-  const startMs = performance.now() - t0;
-  state.improve({ deadline: budget !== undefined ? t0 + 0.8 * budget : Infinity });
-  const improveMs = performance.now() - t0 - startMs;
+  const M = s.devices.length;
+  const candidates = options.candidateServers ?? DEFAULT_CANDIDATE_SERVERS;
+  const table = splitTable(s, pre);
+  const tasks = s.devices.map((_, m) => optionsOn(s, pre, m, nearestServers(s, pre, table, m, candidates)));
+  const greedy = greedyStart(tasks, N);
+  // The relaxation first: its bound does not depend on the plan, and its fractional assignment
+  // both names servers beyond a task's nearest that the optimum may need and gives a better start
+  // than the greedy one (each task on its heaviest option).
+  const relax = fleetBound(s, pre, tasks, greedy, new Float64Array(M).fill(1), { deadline: budget !== undefined ? t0 + 0.4 * budget : Infinity });
+  const start = Int32Array.from(greedy);
+  let widened = 0;
+  relax.support.forEach((cols, m) => {
+    const have = new Set(tasks[m].options.map((o) => o.server));
+    const extra = cols.filter(([n, , x]) => n >= 0 && x >= SUPPORT_WEIGHT && !have.has(n)).map(([n]) => n);
+    if (extra.length > 0) {
+      const own = greedy[m] >= 0 ? tasks[m].options[greedy[m]] : undefined;
+      tasks[m] = optionsOn(s, pre, m, [...have, ...new Set(extra)]);
+      widened++;
+      const back = own ? tasks[m].options.findIndex((o) => o.server === own.server && o.split!.layers === own.split!.layers && o.split!.finishAt === own.split!.finishAt) : -1;
+      start[m] = back;
+    }
+    let heaviest: [number, number, number] | undefined;
+    for (const col of cols) if (!heaviest || col[2] > heaviest[2]) heaviest = col;
+    const c = heaviest ? optionIndex(tasks[m], heaviest[0], heaviest[1]) : undefined;
+    if (c !== undefined) start[m] = c;
+    else if (start[m] < 0 && !Number.isFinite(tasks[m].localS)) start[m] = 0;
+  });
+  const relaxMs = performance.now() - t0;
+  const state = new FleetState(tasks, N, start);
+  state.improve({ deadline: budget !== undefined ? t0 + 0.85 * budget : Infinity });
+  const improveMs = performance.now() - t0 - relaxMs;
+  remember(s, pre, { tasks, choice: state.choice });
   const totals = state.totals();
   const hopeless = tasks.flatMap((t, m) => (t.hopeless ? [s.devices[m].id] : []));
-  const bound = fleetBound(s, pre, tasks, state.choice, state.w, { deadline: end });
+  void end;
   // The bound is on plans that meet every deadline; next to a plan that misses some it would print
   // a meaningless gap, so it is then kept in `info` only (as `best` does).
-  const boundHolds = hopeless.length === 0 && totals.violators === 0 && Number.isFinite(bound.bound);
+  const boundHolds = hopeless.length === 0 && totals.violators === 0 && Number.isFinite(relax.bound);
   return fleetResult(s, pre, state, 'fleet', {
-    lowerBound: boundHolds ? bound.bound : null,
+    lowerBound: boundHolds ? relax.bound : null,
     info: {
       problem: 'generalised (19): splits k = 0..K to the cloud and all at the edge, or local; the lower bound holds for the paper\'s k = 1..K too',
       lowerBoundFrom: 'assignment relaxation dual with per-task deadline prices, over every server and split (fleet/bound.ts)',
-      ...(boundHolds ? {} : { relaxationBoundS: bound.bound }),
-      candidateServers: options.candidateServers ?? DEFAULT_CANDIDATE_SERVERS,
+      ...(boundHolds ? {} : { relaxationBoundS: relax.bound }),
+      candidateServers: candidates, widenedByRelaxation: widened,
       rounds: state.rounds, moves: state.moves, evaluations: state.evaluations,
-      startMs, improveMs, allocationMs: state.allocationMs, boundEvaluations: bound.evaluations, boundSweeps: bound.sweeps,
+      relaxMs, improveMs, allocationMs: state.allocationMs, swapRankingMs: state.swapMs, swapRounds: state.swapRounds, boundEvaluations: relax.evaluations, boundSweeps: relax.sweeps, boundColumnsAdded: relax.columnsAdded,
       ...(budget !== undefined ? { timeBudgetMs: budget } : {}),
       ...(hopeless.length > 0 ? { hopelessTasks: hopeless } : {}),
     },

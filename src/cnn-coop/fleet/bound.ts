@@ -1,6 +1,7 @@
 import type { Scenario } from '../model.ts';
 import { allSplits, type Precomputed } from '../physics.ts';
 import type { TaskOptions } from '../options.ts';
+import { splitIndex } from './options.ts';
 
 /**
  * A proved lower bound on the total latency of every feasible plan of the generalised problem (19)
@@ -32,6 +33,10 @@ import type { TaskOptions } from '../options.ts';
 
 export interface FleetBound {
   bound: number;
+  /** Columns (task, server, split) added to the restricted relaxation by pricing over every server. */
+  columnsAdded: number;
+  /** Per task, the relaxation's fractional assignment: [server (-1 local), index into allSplits, weight > 0]. */
+  support: [number, number, number][][];
   /** Outer iterations (full evaluations). */
   evaluations: number;
   sweeps: number;
@@ -74,62 +79,108 @@ function geometry(s: Scenario, pre: Precomputed): Geometry {
 const TOL = 1e-12;
 const GOLDEN = (Math.sqrt(5) - 1) / 2;
 
-/**
- * G(Y, ·) over every option, with each task's s chosen; returns the bound and the chosen s.
- * `scratch` holds per split the least b and its share-free time.
- */
-function evaluate(s: Scenario, pre: Precomputed, geo: Geometry, hopeless: Uint8Array, Y: Float64Array, sOut: Float64Array): number {
+/** Per-(task, server) data the evaluation reads: 1/sqrt(full-band rate), and whether the rate floor fits. */
+interface Links {
+  /** 1 / sqrt(r_mn) at m·N + n; 0 where the rate floor needs more than the whole band (option excluded). */
+  invSqRate: Float64Array;
+}
+
+function links(s: Scenario, pre: Precomputed, hopeless: Uint8Array): Links {
   const N = s.servers.length;
-  const { K2 } = geo;
-  // a_nk = 2 (Y_n1 sqrt(p_k/F_n) + Y_n2 sqrt(r_k/C_n)): b = 2 Y_n0 sqrt(tx) + sqrt(S)·a_nk.
-  const a = new Float64Array(N * K2);
-  for (let n = 0; n < N; n++) for (let k = 0; k < K2; k++) a[n * K2 + k] = 2 * (Y[3 * n + 1] * geo.sqCompute[n * K2 + k] + Y[3 * n + 2] * geo.sqBackhaul[n * K2 + k]);
-  const bMin = new Float64Array(N * K2);
-  const pieceB: number[] = [];
-  const pieceC: number[] = [];
-  let total = 0;
+  const invSqRate = new Float64Array(s.devices.length * N);
   s.devices.forEach((d, m) => {
+    const rates = pre.rateMbps[m];
+    for (let n = 0; n < N; n++) invSqRate[m * N + n] = hopeless[m] === 1 || d.minRateMbps <= rates[n] ? 1 / Math.sqrt(rates[n]) : 0;
+  });
+  return { invSqRate };
+}
+
+/**
+ * G(Y, ·) over every option, with each task's s chosen; returns the bound, the chosen s and each
+ * task's least-priced option (n·K2 + k, -1 local) at that s.
+ * b_mnk = 2 Y_n·sqrt(t_mnk) = sqrt(S_m)·(2 Y_n0 / sqrt(r_mn) + a_nk), a_nk = 2 (Y_n1 sqrt(p_k/F_n)
+ * + Y_n2 sqrt(r_k/C_n)); a server whose 2 Y_n0/sqrt(r_mn) + min_k a_nk is already above the best
+ * found is skipped without looking at its splits (a lower bound on all of them).
+ */
+function evaluate(s: Scenario, pre: Precomputed, geo: Geometry, lk: Links, hopeless: Uint8Array, Y: Float64Array, sOut: Float64Array, argOut: Int32Array): number {
+  const N = s.servers.length;
+  const M = s.devices.length;
+  const { K2 } = geo;
+  const a = new Float64Array(N * K2);
+  const aMin = new Float64Array(N).fill(Infinity);
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < K2; k++) {
+      const i = n * K2 + k;
+      a[i] = 2 * (Y[3 * n + 1] * geo.sqCompute[i] + Y[3 * n + 2] * geo.sqBackhaul[i]);
+      if (a[i] < aMin[n]) aMin[n] = a[i];
+    }
+  }
+  // Share-free (cloud) seconds per Mbit of split k: the least over servers (a smaller c only
+  // lowers the bracket, so pairing it with another server's b is still a bound).
+  const cMin = new Float64Array(K2).fill(Infinity);
+  for (let n = 0; n < N; n++) for (let k = 0; k < K2; k++) cMin[k] = Math.min(cMin[k], geo.cloudPerMbit[n * K2 + k]);
+  const noCloud = cMin.every((c) => c === 0 || c === Infinity);
+  const bMin = new Float64Array(K2);
+  const bArg = new Int32Array(K2);
+  const pieceB = new Float64Array(K2 + 1);
+  const pieceC = new Float64Array(K2 + 1);
+  const pieceArg = new Int32Array(K2 + 1);
+  let total = 0;
+  for (let m = 0; m < M; m++) {
+    const d = s.devices[m];
     const S = d.dataMbit;
     const sqS = Math.sqrt(S);
     const dropped = hopeless[m] === 1;
     const D = dropped ? Infinity : d.deadlineS;
-    // Least b per distinct share-free time c (per split, as c = S·q_k is the same on every server
-    // of one profile): min_k over servers.
-    pieceB.length = 0;
-    pieceC.length = 0;
-    bMin.fill(Infinity, 0, K2);
-    const rates = pre.rateMbps[m];
-    for (let n = 0; n < N; n++) {
-      const tx = S / rates[n];
-      if (!dropped && d.minRateMbps / rates[n] > 1) continue;
-      const base = 2 * Y[3 * n] * Math.sqrt(tx);
-      const room = (D * (1 + TOL) - tx) / S;
+    const limit = D * (1 + TOL);
+    let pieces = 0;
+    if (noCloud) {
+      // Every server piece has c = 0: only the least b over all (server, split) matters.
+      let best = Infinity;
+      let bestI = -1;
+      for (let n = 0; n < N; n++) {
+        const isr = lk.invSqRate[m * N + n];
+        if (isr === 0) continue;
+        const base = 2 * Y[3 * n] * isr;
+        if (base + aMin[n] >= best) continue;
+        const room = (limit - S * isr * isr) / S;
+        for (let k = 0; k < K2; k++) {
+          const i = n * K2 + k;
+          if (geo.alonePerMbit[i] > room) continue;
+          const b = base + a[i];
+          if (b < best) { best = b; bestI = i; }
+        }
+      }
+      if (bestI >= 0) { pieceB[0] = sqS * best; pieceC[0] = 0; pieceArg[0] = bestI; pieces = 1; }
+    } else {
+      bMin.fill(Infinity);
+      for (let n = 0; n < N; n++) {
+        const isr = lk.invSqRate[m * N + n];
+        if (isr === 0) continue;
+        const base = 2 * Y[3 * n] * isr;
+        const room = (limit - S * isr * isr) / S;
+        for (let k = 0; k < K2; k++) {
+          const i = n * K2 + k;
+          if (geo.alonePerMbit[i] > room) continue;
+          const b = base + a[i];
+          if (b < bMin[k]) { bMin[k] = b; bArg[k] = i; }
+        }
+      }
       for (let k = 0; k < K2; k++) {
-        const i = n * K2 + k;
-        if (geo.alonePerMbit[i] > room) continue;
-        const b = base + sqS * a[i];
-        if (b < bMin[k]) bMin[k] = b;
+        if (bMin[k] === Infinity) continue;
+        pieceB[pieces] = sqS * bMin[k]; pieceC[pieces] = S * cMin[k]; pieceArg[pieces] = bArg[k]; pieces++;
       }
     }
-    for (let k = 0; k < K2; k++) {
-      if (bMin[k] === Infinity) continue;
-      pieceB.push(bMin[k]);
-      // The cloud time of split k; servers of another profile would differ, so take the least
-      // (smaller c only lowers the bracket: still a bound).
-      let c = Infinity;
-      for (let n = 0; n < N; n++) c = Math.min(c, geo.cloudPerMbit[n * K2 + k]);
-      pieceC.push(S * c);
-    }
     const local = pre.localS[m] <= D || dropped ? pre.localS[m] : Infinity;
-    if (Number.isFinite(local)) { pieceB.push(0); pieceC.push(local); }
+    if (Number.isFinite(local)) { pieceB[pieces] = 0; pieceC[pieces] = local; pieceArg[pieces] = -1; pieces++; }
+    if (pieces === 0) { total = -Infinity; sOut[m] = 1; argOut[m] = -2; continue; }
     const phi = (sc: number) => {
       let v = Infinity;
-      for (let j = 0; j < pieceB.length; j++) v = Math.min(v, sc * sc * pieceC[j] + sc * pieceB[j]);
+      for (let j = 0; j < pieces; j++) v = Math.min(v, sc * sc * pieceC[j] + sc * pieceB[j]);
       return dropped ? v : v - (sc * sc - 1) * D;
     };
-    if (pieceB.length === 0) { total = Infinity; sOut[m] = 1; return; }
     let hi = 1;
-    if (!dropped) for (let j = 0; j < pieceB.length; j++) hi = Math.max(hi, pieceB[j] / (2 * Math.max(D - pieceC[j], 1e-300)));
+    if (!dropped) for (let j = 0; j < pieces; j++) hi = Math.max(hi, pieceB[j] / (2 * Math.max(D - pieceC[j], 1e-300)));
     let lo = 1;
     if (hi > 1) {
       // Golden section on the concave φ over [1, hi].
@@ -146,9 +197,27 @@ function evaluate(s: Scenario, pre: Precomputed, geo: Geometry, hopeless: Uint8A
     const sBest = phi(0.5 * (lo + hi)) > phi(1) ? 0.5 * (lo + hi) : 1;
     sOut[m] = sBest;
     total += phi(sBest);
-  });
+    let arg = -2;
+    let least = Infinity;
+    for (let j = 0; j < pieces; j++) {
+      const v = sBest * sBest * pieceC[j] + sBest * pieceB[j];
+      if (v < least) { least = v; arg = pieceArg[j]; }
+    }
+    argOut[m] = arg;
+  }
   for (let i = 0; i < 3 * N; i++) total -= Y[i] * Y[i];
   return total;
+}
+
+/**
+ * The bound at given loads Y (e.g. a plan's Σ_i sqrt(w_i t_ir) per server and resource), each task's
+ * deadline price chosen exactly: one evaluation of G, O(M·N·(K+2)), no relaxation solved.
+ */
+export function boundAt(s: Scenario, pre: Precomputed, hopelessTasks: ArrayLike<boolean>, Y: Float64Array): number {
+  const M = s.devices.length;
+  if (M === 0) return 0;
+  const hopeless = Uint8Array.from({ length: M }, (_, m) => (hopelessTasks[m] ? 1 : 0));
+  return evaluate(s, pre, geometry(s, pre), links(s, pre, hopeless), hopeless, Y, new Float64Array(M), new Int32Array(M));
 }
 
 export interface BoundOptions {
@@ -156,6 +225,8 @@ export interface BoundOptions {
   deadline?: number;
   outer?: number;
   sweeps?: number;
+  /** Start the restricted relaxation from every candidate option or from the plan's only (default: pricing adds the rest, which is faster and as tight). */
+  columns?: 'all' | 'chosen';
 }
 
 /**
@@ -165,34 +236,46 @@ export interface BoundOptions {
 export function fleetBound(s: Scenario, pre: Precomputed, tasks: TaskOptions[], choice: ArrayLike<number>, w: ArrayLike<number>, opts: BoundOptions = {}): FleetBound {
   const M = tasks.length;
   const N = s.servers.length;
-  if (M === 0) return { bound: 0, evaluations: 0, sweeps: 0 };
+  if (M === 0) return { bound: 0, evaluations: 0, sweeps: 0, columnsAdded: 0, support: [] };
   const deadline = opts.deadline ?? Infinity;
   const geo = geometry(s, pre);
+  const { K2 } = geo;
   const hopeless = Uint8Array.from(tasks, (t) => (t.hopeless ? 1 : 0));
-  // Restricted primal: rows of task m are [first[m], first[m + 1]); local is server -1.
-  const first = new Int32Array(M + 1);
-  let J = 0;
-  tasks.forEach((t, m) => { J += t.options.length + (Number.isFinite(t.localS) ? 1 : 0); first[m + 1] = J; });
-  const srv = new Int32Array(J);
-  const u = new Float64Array(3 * J);
-  const c0 = new Float64Array(J);
-  const x = new Float64Array(J);
+  const lk = links(s, pre, hopeless);
+  // Restricted primal, column by column: task m owns cols[m]; a column is (server or -1 for local,
+  // sqrt of its three times, share-free time, its weight x, and its option key n·K2 + k).
+  const cols: number[][] = Array.from({ length: M }, () => []);
+  const srv: number[] = [];
+  const key: number[] = [];
+  const u: number[] = [];
+  const c0: number[] = [];
+  const x: number[] = [];
+  const addColumn = (m: number, server: number, k: number, u0: number, u1: number, u2: number, c: number, weight: number) => {
+    cols[m].push(srv.length);
+    srv.push(server); key.push(server < 0 ? -1 : server * K2 + k); u.push(u0, u1, u2); c0.push(c); x.push(weight);
+  };
+  const onlyChosen = (opts.columns ?? 'chosen') === 'chosen';
   tasks.forEach((t, m) => {
-    let j = first[m];
-    t.options.forEach((o, k) => {
-      srv[j] = o.server; u[3 * j] = Math.sqrt(o.task.txS); u[3 * j + 1] = Math.sqrt(o.task.computeS); u[3 * j + 2] = Math.sqrt(o.task.backhaulS);
-      c0[j] = o.task.fixedS;
-      if (choice[m] === k) x[j] = 1;
-      j++;
+    t.options.forEach((o, c) => {
+      if (onlyChosen && choice[m] !== c) return;
+      // Options carry their split; its index in allSplits is the key's k.
+      const k = splitIndex(o.split!);
+      addColumn(m, o.server, k, Math.sqrt(o.task.txS), Math.sqrt(o.task.computeS), Math.sqrt(o.task.backhaulS), o.task.fixedS, choice[m] === c ? 1 : 0);
     });
-    if (Number.isFinite(t.localS)) { srv[j] = -1; c0[j] = t.localS; if (choice[m] < 0) x[j] = 1; }
+    if (Number.isFinite(t.localS)) addColumn(m, -1, 0, 0, 0, 0, t.localS, choice[m] < 0 ? 1 : 0);
   });
+  /** The column of option key i (= n·K2 + k) of task m, from the closed forms. */
+  const columnOf = (m: number, i: number) => {
+    const n = Math.floor(i / K2);
+    const S = s.devices[m].dataMbit;
+    addColumn(m, n, i - n * K2, Math.sqrt(S / pre.rateMbps[m][n]), Math.sqrt(S) * geo.sqCompute[i], Math.sqrt(S) * geo.sqBackhaul[i], S * geo.cloudPerMbit[i], 0);
+  };
   const sc = Float64Array.from({ length: M }, (_, m) => (tasks[m].hopeless ? 1 : Math.sqrt(Math.max(1, w[m]))));
   const Y = new Float64Array(3 * N);
   const loads = () => {
     Y.fill(0);
     for (let m = 0; m < M; m++) {
-      for (let j = first[m]; j < first[m + 1]; j++) {
+      for (const j of cols[m]) {
         const n = srv[j];
         if (n < 0 || x[j] === 0) continue;
         for (let r = 0; r < 3; r++) Y[3 * n + r] += x[j] * sc[m] * u[3 * j + r];
@@ -206,9 +289,10 @@ export function fleetBound(s: Scenario, pre: Precomputed, tasks: TaskOptions[], 
   };
   const sweep = () => {
     for (let m = 0; m < M; m++) {
+      const list = cols[m];
       for (let inner = 0; inner < 4; inner++) {
         let to = -1; let from = -1; let gTo = Infinity; let gFrom = -Infinity;
-        for (let j = first[m]; j < first[m + 1]; j++) {
+        for (const j of list) {
           const g = grad(m, j);
           if (g < gTo) { gTo = g; to = j; }
           if (x[j] > 0 && g > gFrom) { gFrom = g; from = j; }
@@ -232,19 +316,33 @@ export function fleetBound(s: Scenario, pre: Precomputed, tasks: TaskOptions[], 
     }
   };
   const sNew = new Float64Array(M);
+  const arg = new Int32Array(M);
   let best = -Infinity;
   let evaluations = 0;
   let sweeps = 0;
-  const outer = opts.outer ?? 4;
-  const perOuter = opts.sweeps ?? 20;
+  let columnsAdded = 0;
+  const outer = opts.outer ?? 20;
+  const perOuter = opts.sweeps ?? 4;
   for (let it = 0; it < outer; it++) {
     loads();
     for (let k = 0; k < perOuter && (evaluations === 0 || performance.now() < deadline); k++, sweeps++) sweep();
-    const g = evaluate(s, pre, geo, hopeless, Y, sNew);
+    const g = evaluate(s, pre, geo, lk, hopeless, Y, sNew, arg);
     evaluations++;
+    const gain = g - best;
     if (g > best) best = g;
     if (performance.now() >= deadline) break;
     sc.set(sNew);
+    // Column generation: a task whose least-priced option over every server is not yet a column
+    // of the restricted problem gets it, so Y converges to the full relaxation's prices.
+    let added = 0;
+    for (let m = 0; m < M; m++) {
+      if (arg[m] < 0 || cols[m].some((j) => key[j] === arg[m])) continue;
+      columnOf(m, arg[m]);
+      added++;
+    }
+    columnsAdded += added;
+    if (added === 0 && gain <= 1e-7 * Math.abs(best)) break;
   }
-  return { bound: best, evaluations, sweeps };
+  const support = cols.map((list) => list.flatMap((j): [number, number, number][] => (x[j] > 0 ? [[srv[j], srv[j] < 0 ? 0 : key[j] - srv[j] * K2, x[j]]] : [])));
+  return { bound: best, evaluations, sweeps, columnsAdded, support };
 }

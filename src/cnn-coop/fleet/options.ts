@@ -1,5 +1,5 @@
-import type { Scenario } from '../model.ts';
-import { allSplits, type Precomputed } from '../physics.ts';
+import type { CnnProfile, Scenario } from '../model.ts';
+import { allSplits, type Precomputed, type Split } from '../physics.ts';
 import { allocTask } from '../plan.ts';
 import type { AllocTask } from '../allocation.ts';
 import type { TaskOption, TaskOptions } from '../options.ts';
@@ -16,6 +16,17 @@ import type { TaskOption, TaskOptions } from '../options.ts';
  */
 
 export const DEFAULT_CANDIDATE_SERVERS = 8;
+
+/** Index of a split in `allSplits` of its profile: 0 raw to the cloud, k = 1..K to the cloud, K + 1 all at the edge. */
+export const splitIndex = (split: Split): number => (split.finishAt === 'edge' ? split.layers + 1 : split.layers);
+
+const splitCache = new WeakMap<CnnProfile, Split[]>();
+/** `allSplits(p)`, made once per profile (option building calls it per task and server). */
+export function splitsOf(p: CnnProfile): Split[] {
+  let v = splitCache.get(p);
+  if (!v) { v = allSplits(p); splitCache.set(p, v); }
+  return v;
+}
 
 const TOL = 1e-12;
 
@@ -76,7 +87,7 @@ export function optionsOn(s: Scenario, pre: Precomputed, m: number, servers: num
   const d = s.devices[m];
   const all: TaskOption[] = [];
   for (const n of servers) {
-    for (const split of allSplits(pre.profiles[n])) {
+    for (const split of splitsOf(pre.profiles[n])) {
       const task = allocTask(s, pre, m, n, split);
       all.push({ server: n, split, task, aloneS: task.txS + task.computeS + task.backhaulS + task.fixedS });
     }
@@ -86,7 +97,18 @@ export function optionsOn(s: Scenario, pre: Precomputed, m: number, servers: num
   let kept = all.filter(meets);
   const hopeless = kept.length === 0 && localS === Infinity;
   if (hopeless) kept = all.map((o) => ({ ...o, task: { ...o.task, deadlineS: Infinity, minAlpha: Math.min(o.task.minAlpha, 1) } }));
-  const options = kept.filter((o, i) => !kept.some((p, j) => p.server === o.server && j !== i && dominates(p.task, o.task) && (!dominates(o.task, p.task) || j < i)));
+  // Dominance is within a server, and kept is grouped by server: compare inside each group only.
+  const options: TaskOption[] = [];
+  for (let g = 0; g < kept.length;) {
+    let e = g;
+    while (e < kept.length && kept[e].server === kept[g].server) e++;
+    for (let i = g; i < e; i++) {
+      let dominated = false;
+      for (let j = g; j < e && !dominated; j++) dominated = j !== i && dominates(kept[j].task, kept[i].task) && (!dominates(kept[i].task, kept[j].task) || j < i);
+      if (!dominated) options.push(kept[i]);
+    }
+    g = e;
+  }
   return { options, localS: hopeless ? pre.localS[m] : localS, hopeless, deadlineS: d.deadlineS };
 }
 

@@ -1,11 +1,13 @@
-import type { Result, Scenario, TaskResult } from '../model.ts';
+import type { Device, Result, Scenario, TaskResult } from '../model.ts';
 import type { Allocation, AllocTask } from '../allocation.ts';
 import type { TaskOptions } from '../options.ts';
-import { precompute, type Precomputed } from '../physics.ts';
+import { precompute, type Precomputed, type Split } from '../physics.ts';
+import { allocTask } from '../plan.ts';
 import { DEFAULT_CANDIDATE_SERVERS, nearestServers, optionsOn, splitTable } from './options.ts';
 import { FleetState } from './state.ts';
-import { fleetBound } from './bound.ts';
-import { fleetResult } from './result.ts';
+import { boundAt } from './bound.ts';
+import { repairedResult } from './result.ts';
+import { precomputeFrom, recall, remember } from './memo.ts';
 import { solveFleet } from '../algorithms/fleet.ts';
 
 /**
@@ -30,6 +32,12 @@ export interface RepairOptions {
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Devices are flat records (the schema is strict): field by field is much cheaper than JSON. */
+function sameDevice(a: Device, b: Device): boolean {
+  return a.id === b.id && a.x === b.x && a.y === b.y && a.dataMbit === b.dataMbit && a.minRateMbps === b.minRateMbps && a.deadlineS === b.deadlineS
+    && a.txPowerW === b.txPowerW && a.cpuGHz === b.cpuGHz && a.gigacyclesPerMbit === b.gigacyclesPerMbit;
+}
 
 function sharedChanged(a: Scenario, b: Scenario): boolean {
   return !sameJson(a.cnnProfiles, b.cnnProfiles) || !sameJson(a.channel, b.channel) || !sameJson(a.energy, b.energy)
@@ -98,22 +106,29 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
     const r = solveFleet(next, options);
     return { ...r, info: { ...r.info, repair: 'full solve: the scenario\'s shared data (profiles, channel, energy or cloud) changed' } };
   }
-  const pre: Precomputed = precompute(next);
   const N = next.servers.length;
   const M = next.devices.length;
   const prevServerIndex = new Map(previous.scenario.servers.map((srv, n) => [srv.id, n]));
   const serverIndex = new Map(next.servers.map((srv, n) => [srv.id, n]));
   // A server is unchanged when it existed with the same record.
-  const serverSame = next.servers.map((srv) => {
+  const serverFrom = Int32Array.from(next.servers, (srv) => {
     const p = prevServerIndex.get(srv.id);
-    return p !== undefined && sameJson(previous.scenario.servers[p], srv);
+    return p !== undefined && sameJson(previous.scenario.servers[p], srv) ? p : -1;
   });
+  const serverSame = Array.from(serverFrom, (p) => p >= 0);
   const prevDevice = new Map(previous.scenario.devices.map((d, m) => [d.id, m]));
-  const prevRow = new Map(previous.result.tasks.map((t) => [t.device, t]));
   const gainsSame = (m: number, pm: number) => !next.gainsDb || next.servers.every((srv, n) => {
     const p = prevServerIndex.get(srv.id);
     return p === undefined || previous.scenario.gainsDb![pm][p] === next.gainsDb![m][n];
   });
+  // Unchanged devices: same record and gains; their links to unchanged servers are as before.
+  const deviceFrom = Int32Array.from(next.devices, (d, m) => {
+    const pm = prevDevice.get(d.id);
+    return pm !== undefined && sameDevice(previous.scenario.devices[pm], d) && gainsSame(m, pm) ? pm : -1;
+  });
+  const prevMemo = recall(previous.scenario);
+  const pre: Precomputed = prevMemo ? precomputeFrom(prevMemo.pre, next, deviceFrom, serverFrom) : precompute(next);
+  const prevRow = new Map(previous.result.tasks.map((t) => [t.device, t]));
   const table = splitTable(next, pre);
   const count = DEFAULT_CANDIDATE_SERVERS;
   const tasks: TaskOptions[] = new Array(M);
@@ -122,23 +137,25 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
   const dirtyServers = new Set<number>();
   const keptOn: (number | undefined)[] = new Array(M);
   next.devices.forEach((d, m) => {
-    const pm = prevDevice.get(d.id);
     const row = prevRow.get(d.id);
-    if (pm === undefined || !row || !sameJson(previous.scenario.devices[pm], d) || !gainsSame(m, pm)) { dirty.push(m); return; }
+    // A task that missed its deadline is placed again too (it may fit elsewhere now).
+    if (deviceFrom[m] < 0 || !row || !row.meetsDeadline) { dirty.push(m); return; }
+    const localS = pre.localS[m] <= d.deadlineS ? pre.localS[m] : Infinity;
     if (row.place === 'local') {
-      const t = optionsOn(next, pre, m, []);
-      if (!Number.isFinite(t.localS)) { dirty.push(m); return; }
-      tasks[m] = t;
+      tasks[m] = { options: [], localS, hopeless: false, deadlineS: d.deadlineS };
       choice[m] = -1;
       return;
     }
     const n = serverIndex.get(row.place);
     if (n === undefined || !serverSame[n]) { dirty.push(m); if (n !== undefined) dirtyServers.add(n); return; }
-    const t = optionsOn(next, pre, m, [n]);
-    const c = t.options.findIndex((o) => o.split?.layers === row.layers && (o.split?.finishAt === 'edge') === (row.finishAt === 'edge'));
-    if (c < 0) { dirty.push(m); dirtyServers.add(n); return; }
-    tasks[m] = t;
-    choice[m] = c;
+    // Only its current option until it is offered moves: the same times as before, as nothing it
+    // depends on changed.
+    const split: Split = { layers: row.layers, finishAt: row.finishAt === 'edge' ? 'edge' : 'cloud' };
+    const was = prevMemo?.plan && prevMemo.plan.choice[deviceFrom[m]] >= 0 ? prevMemo.plan.tasks[deviceFrom[m]].options[prevMemo.plan.choice[deviceFrom[m]]] : undefined;
+    const same = was && was.server === serverFrom[n] && was.split!.layers === split.layers && was.split!.finishAt === split.finishAt;
+    const task = same ? was.task : allocTask(next, pre, m, n, split);
+    tasks[m] = { options: [{ server: n, split, task, aloneS: task.txS + task.computeS + task.backhaulS + task.fixedS }], localS, hopeless: false, deadlineS: d.deadlineS };
+    choice[m] = 0;
     keptOn[m] = n;
   });
   // Servers that lost a member: a previous device now gone or placed again.
@@ -176,13 +193,25 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
     choice[m] = own ? same : -1;
   }
   const state = new FleetState(tasks, N, choice, preset);
+  remember(next, pre, { tasks, choice: state.choice });
   const budget = options.timeBudgetMs;
   state.improve({ scope, maxRounds: 4, deadline: budget !== undefined ? t0 + 0.8 * budget : Infinity });
   const totals = state.totals();
   const hopeless = tasks.some((t) => t.hopeless);
-  const bound = fleetBound(next, pre, tasks, state.choice, state.w, { outer: 2, sweeps: 0 });
+  // The plan's own loads (Σ sqrt(w t) per server, weighted by its deadline multipliers) as Y.
+  const bound = { bound: boundAt(next, pre, tasks.map((t) => t.hopeless), state.U) };
   const boundHolds = !hopeless && totals.violators === 0 && Number.isFinite(bound.bound);
-  return fleetResult(next, pre, state, 'fleet', {
+  // A row can be copied when its device is unchanged and its server still holds the carried
+  // shares (or it stays local).
+  const kept = (m: number) => {
+    if (deviceFrom[m] < 0 || dirtySet.has(m)) return false;
+    const n = state.serverOf(m);
+    const row = prevRow.get(next.devices[m].id);
+    if (!row) return false;
+    if (n < 0) return row.place === 'local';
+    return row.place === next.servers[n].id && preset.has(n) && state.alloc[n] === preset.get(n);
+  };
+  return repairedResult(next, pre, state, prevRow, kept, 'fleet', {
     lowerBound: boundHolds ? bound.bound : null,
     info: {
       repair: 'incremental', repairedFrom: previous.result.algorithm,

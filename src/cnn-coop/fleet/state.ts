@@ -43,6 +43,27 @@ export class FleetState {
   rounds = 0;
   /** Exact allocation time, ms (the rest is ranking). */
   allocationMs = 0;
+  swapMs = 0;
+  swapRounds = 0;
+  /** Task m's options are [off[m], off[m + 1]) in the flat arrays; sq holds sqrt of each option's three times. */
+  private readonly off: Int32Array;
+  private readonly sq: Float64Array;
+  /** Per task, made when first needed: (server, first option, end) triples; options are grouped by server. */
+  private readonly groups: (Int32Array | undefined)[];
+
+  private groupsOf(m: number): Int32Array {
+    let g = this.groups[m];
+    if (!g) {
+      const out: number[] = [];
+      this.tasks[m].options.forEach((o, c) => {
+        if (c === 0 || o.server !== this.tasks[m].options[c - 1].server) out.push(o.server, c, c + 1);
+        else out[out.length - 1] = c + 1;
+      });
+      g = Int32Array.from(out);
+      this.groups[m] = g;
+    }
+    return g;
+  }
 
   /**
    * `preset`: allocations known to be exact for a server's members (in increasing task order),
@@ -54,6 +75,19 @@ export class FleetState {
     let scale = 1;
     for (const t of tasks) for (const o of t.options) scale = Math.max(scale, o.aloneS);
     this.penalty = 1e6 * scale;
+    // One flat array for every option's vector (a repair builds a state per change: no per-task allocation).
+    this.off = new Int32Array(this.M + 1);
+    for (let m = 0; m < this.M; m++) this.off[m + 1] = this.off[m] + tasks[m].options.length;
+    this.sq = new Float64Array(3 * this.off[this.M]);
+    for (let m = 0; m < this.M; m++) {
+      const opts = tasks[m].options;
+      for (let c = 0; c < opts.length; c++) {
+        const j = 3 * (this.off[m] + c);
+        const t = opts[c].task;
+        this.sq[j] = Math.sqrt(t.txS); this.sq[j + 1] = Math.sqrt(t.computeS); this.sq[j + 2] = Math.sqrt(t.backhaulS);
+      }
+    }
+    this.groups = new Array(this.M);
     this.members = Array.from({ length: N }, () => []);
     for (let m = 0; m < this.M; m++) { const n = this.serverOf(m); if (n >= 0) this.members[n].push(m); }
     this.alloc = new Array(N).fill(null);
@@ -99,10 +133,11 @@ export class FleetState {
     const eta = st.alloc?.deadlineMultipliers;
     list.forEach((m, i) => { const e = eta ? eta[i] : 0; this.w[m] = 1 + (Number.isFinite(e) ? Math.min(e, 1e6) : 0); });
     let u0 = 0; let u1 = 0; let u2 = 0;
+    const v = this.sq;
     for (const m of list) {
-      const t = this.taskOf(m, this.choice[m]);
+      const j = 3 * (this.off[m] + this.choice[m]);
       const sw = Math.sqrt(this.w[m]);
-      u0 += sw * Math.sqrt(t.txS); u1 += sw * Math.sqrt(t.computeS); u2 += sw * Math.sqrt(t.backhaulS);
+      u0 += sw * v[j]; u1 += sw * v[j + 1]; u2 += sw * v[j + 2];
     }
     this.U[3 * n] = u0; this.U[3 * n + 1] = u1; this.U[3 * n + 2] = u2;
   }
@@ -117,14 +152,14 @@ export class FleetState {
     const U = this.U;
     let d = (c < 0 ? wm * this.localCost(m) : wm * this.taskOf(m, c).fixedS) - (cur < 0 ? wm * this.localCost(m) : wm * this.taskOf(m, cur).fixedS);
     let a0 = 0; let a1 = 0; let a2 = 0;
+    const v = this.sq;
+    const base = 3 * this.off[m];
     if (from >= 0) {
-      const t = this.taskOf(m, cur);
-      a0 = sw * Math.sqrt(t.txS); a1 = sw * Math.sqrt(t.computeS); a2 = sw * Math.sqrt(t.backhaulS);
+      a0 = sw * v[base + 3 * cur]; a1 = sw * v[base + 3 * cur + 1]; a2 = sw * v[base + 3 * cur + 2];
       d -= a0 * (2 * U[3 * from] - a0) + a1 * (2 * U[3 * from + 1] - a1) + a2 * (2 * U[3 * from + 2] - a2);
     }
     if (to >= 0) {
-      const t = this.taskOf(m, c);
-      const b0 = sw * Math.sqrt(t.txS); const b1 = sw * Math.sqrt(t.computeS); const b2 = sw * Math.sqrt(t.backhaulS);
+      const b0 = sw * v[base + 3 * c]; const b1 = sw * v[base + 3 * c + 1]; const b2 = sw * v[base + 3 * c + 2];
       const same = to === from;
       d += b0 * (2 * (U[3 * to] - (same ? a0 : 0)) + b0) + b1 * (2 * (U[3 * to + 1] - (same ? a1 : 0)) + b1) + b2 * (2 * (U[3 * to + 2] - (same ? a2 : 0)) + b2);
     }
@@ -147,37 +182,122 @@ export class FleetState {
 
   /** Moves m to option c if that lowers the exact cost; returns whether it did. */
   tryMove(m: number, c: number): boolean {
-    const cur = this.choice[m];
-    const from = this.serverOf(m);
-    const to = this.serverOf(m, c);
-    const choiceOf = (i: number) => (i === m ? c : this.choice[i]);
-    let before = (cur < 0 ? this.localCost(m) : 0) + (from >= 0 ? this.cost[from] : 0);
-    let after = c < 0 ? this.localCost(m) : 0;
-    let fromList: number[] | null = null;
-    let fromSt: { alloc: Allocation | null; cost: number } | null = null;
-    if (from >= 0) {
-      fromList = from === to ? this.members[from] : this.members[from].filter((i) => i !== m);
-      fromSt = this.allocServer(fromList, choiceOf, this.alloc[from]);
-      after += fromSt.cost;
+    return this.tryChanges([[m, c]]);
+  }
+
+  /**
+   * Applies the changes (task, new option) together if that lowers the exact cost of the servers
+   * they touch (re-allocated, warm started); returns whether it did.
+   */
+  tryChanges(changes: [number, number][]): boolean {
+    const next = new Map(changes);
+    const choiceOf = (i: number) => (next.has(i) ? next.get(i)! : this.choice[i]);
+    const touched = new Set<number>();
+    let before = 0;
+    let after = 0;
+    for (const [m, c] of changes) {
+      const from = this.serverOf(m);
+      const to = this.serverOf(m, c);
+      if (from >= 0) touched.add(from); else before += this.localCost(m);
+      if (to >= 0) touched.add(to); else after += this.localCost(m);
     }
-    let toList: number[] | null = null;
-    let toSt: { alloc: Allocation | null; cost: number } | null = null;
-    if (to >= 0 && to !== from) {
-      before += this.cost[to];
-      toList = [...this.members[to], m];
-      toSt = this.allocServer(toList, choiceOf, this.alloc[to]);
-      after += toSt.cost;
+    const fresh: [number, number[], { alloc: Allocation | null; cost: number }][] = [];
+    for (const n of touched) {
+      before += this.cost[n];
+      const list = this.members[n].filter((i) => this.serverOf(i, choiceOf(i)) === n);
+      for (const [m, c] of changes) if (this.serverOf(m, c) === n && this.serverOf(m) !== n) list.push(m);
+      const st = this.allocServer(list, choiceOf, this.alloc[n]);
+      fresh.push([n, list, st]);
+      after += st.cost;
     }
     if (!(after < before - 1e-12 * Math.abs(before))) return false;
-    this.choice[m] = c;
-    if (fromList && fromSt) this.setServer(from, fromList, fromSt);
-    if (toList && toSt) this.setServer(to, toList, toSt);
-    if (to < 0) this.w[m] = 1;
+    for (const [m, c] of changes) { this.choice[m] = c; if (c < 0) this.w[m] = 1; }
+    for (const [n, list, st] of fresh) this.setServer(n, list, st);
     this.moves++;
     return true;
   }
 
-  /** Rounds of ranked moves until none improves, the round limit or the deadline. */
+  /** Up to `k` moves of m of least surrogate change, all improving (delta < 0). */
+  bestMoves(m: number, k: number): { c: number; delta: number }[] {
+    const out: { c: number; delta: number }[] = [];
+    const consider = (c: number) => {
+      const d = this.moveDelta(m, c);
+      if (!(d < 0) || (out.length === k && d >= out[k - 1].delta)) return;
+      if (out.length === k) out.pop();
+      let i = out.length;
+      out.push({ c, delta: d });
+      while (i > 0 && out[i - 1].delta > d) { out[i] = out[i - 1]; i--; }
+      out[i] = { c, delta: d };
+    };
+    const t = this.tasks[m];
+    if (this.choice[m] >= 0 && Number.isFinite(t.localS)) consider(-1);
+    for (let c = 0; c < t.options.length; c++) if (c !== this.choice[m]) consider(c);
+    return out;
+  }
+
+  /**
+   * Swap candidates: a on server n1 and b on n2 exchange servers, each taking its best split there
+   * (surrogate), for n2 among the servers a's own best moves go to and every b there that may use
+   * n1. O(M · 3 · members per server) per call.
+   */
+  swapCandidates(scope: number[]): { a: number; ca: number; b: number; cb: number; delta: number }[] {
+    const out: { a: number; ca: number; b: number; cb: number; delta: number }[] = [];
+    const U = this.U;
+    /** Least surrogate cost of m on server n when its load is U_n - sw_x·sq_x (x's current vector): [option, cost]. */
+    let bestC = -1;
+    const v = this.sq;
+    const bestOn = (m: number, n: number, x: number): number => {
+      const sw = Math.sqrt(this.w[m]);
+      const jx = 3 * (this.off[x] + this.choice[x]);
+      const swx = Math.sqrt(this.w[x]);
+      const L0 = U[3 * n] - swx * v[jx]; const L1 = U[3 * n + 1] - swx * v[jx + 1]; const L2 = U[3 * n + 2] - swx * v[jx + 2];
+      let bestD = Infinity;
+      bestC = -1;
+      const g = this.groupsOf(m);
+      let lo = 0;
+      let hi = 0;
+      for (let i = 0; i < g.length; i += 3) if (g[i] === n) { lo = g[i + 1]; hi = g[i + 2]; break; }
+      const base = 3 * this.off[m];
+      for (let c = lo; c < hi; c++) {
+        const b0 = sw * v[base + 3 * c]; const b1 = sw * v[base + 3 * c + 1]; const b2 = sw * v[base + 3 * c + 2];
+        const d = this.w[m] * this.tasks[m].options[c].task.fixedS + b0 * (2 * L0 + b0) + b1 * (2 * L1 + b1) + b2 * (2 * L2 + b2);
+        if (d < bestD) { bestD = d; bestC = c; }
+      }
+      return bestD;
+    };
+    const removal = (m: number, n: number) => {
+      const c = this.choice[m];
+      const j = 3 * (this.off[m] + c);
+      const sw = Math.sqrt(this.w[m]);
+      const a0 = sw * v[j]; const a1 = sw * v[j + 1]; const a2 = sw * v[j + 2];
+      return this.w[m] * this.tasks[m].options[c].task.fixedS + a0 * (2 * U[3 * n] - a0) + a1 * (2 * U[3 * n + 1] - a1) + a2 * (2 * U[3 * n + 2] - a2);
+    };
+    const targets = new Set<number>();
+    for (const a of scope) {
+      const n1 = this.serverOf(a);
+      if (n1 < 0) continue;
+      const remA = removal(a, n1);
+      // The servers a would move to on its own (its best-ranked moves): a swap makes room there.
+      targets.clear();
+      for (const mv of this.bestMoves(a, 3)) { const n = this.serverOf(a, mv.c); if (n >= 0 && n !== n1) targets.add(n); }
+      for (const n2 of targets) {
+        for (const b of this.members[n2]) {
+          const dB = bestOn(b, n1, a);
+          if (bestC < 0) continue;
+          const cb = bestC;
+          const dA = bestOn(a, n2, b);
+          const delta = dA + dB - remA - removal(b, n2);
+          if (delta < 0) out.push({ a, ca: bestC, b, cb, delta });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Rounds of ranked moves (each task's best three) until none improves, then a round of ranked
+   * swaps; back to moves after a swap is taken. Stops at the round limit or the deadline.
+   */
   improve(opts: ImproveOptions = {}): void {
     const deadline = opts.deadline ?? Infinity;
     const maxRounds = opts.maxRounds ?? 50;
@@ -186,27 +306,44 @@ export class FleetState {
     for (let round = 0; round < maxRounds && performance.now() < deadline; round++) {
       this.rounds++;
       const ranked: { m: number; c: number; delta: number }[] = [];
-      for (const m of scope) {
-        const b = this.bestMove(m);
-        if (b.c !== this.choice[m] && b.delta < 0) ranked.push({ m, ...b });
-      }
+      for (const m of scope) for (const b of this.bestMoves(m, 3)) ranked.push({ m, ...b });
       ranked.sort((x, y) => x.delta - y.delta);
       let taken = 0;
+      const moved = new Set<number>();
       for (const cand of ranked) {
         if (performance.now() >= deadline) break;
+        if (moved.has(cand.m)) continue;
         let c = cand.c;
         const from = this.serverOf(cand.m);
-        // Servers changed since the ranking: rank this task's moves again against the fresh loads.
-        if ((from >= 0 && stamp[from] === round) || (this.serverOf(cand.m, c) >= 0 && stamp[this.serverOf(cand.m, c)] === round)) {
-          const b = this.bestMove(cand.m);
-          if (!(b.delta < 0) || b.c === this.choice[cand.m]) continue;
-          c = b.c;
+        const target = this.serverOf(cand.m, c);
+        // Servers changed since the ranking: the surrogate change of this move is recomputed first.
+        if ((from >= 0 && stamp[from] === round) || (target >= 0 && stamp[target] === round)) {
+          if (!(this.moveDelta(cand.m, c) < 0)) continue;
         }
-        const to = this.serverOf(cand.m, c);
         if (this.tryMove(cand.m, c)) {
           taken++;
+          moved.add(cand.m);
           if (from >= 0) stamp[from] = round;
-          if (to >= 0) stamp[to] = round;
+          if (target >= 0) stamp[target] = round;
+        }
+      }
+      if (taken > 0) continue;
+      // Moves are exhausted: try swaps, ranked the same way.
+      const ts = performance.now();
+      const swaps = this.swapCandidates(scope).sort((x, y) => x.delta - y.delta);
+      this.swapMs += performance.now() - ts;
+      this.swapRounds++;
+      const swapped = new Set<number>();
+      for (const sw of swaps.slice(0, Math.max(200, 4 * this.N))) {
+        if (performance.now() >= deadline) break;
+        const { a, b } = sw;
+        if (swapped.has(a) || swapped.has(b)) continue;
+        const na = this.serverOf(a); const nb = this.serverOf(b);
+        if (stamp[na] === round || stamp[nb] === round) continue;
+        if (this.tryChanges([[a, sw.ca], [b, sw.cb]])) {
+          taken++;
+          swapped.add(a); swapped.add(b);
+          stamp[na] = round; stamp[nb] = round;
         }
       }
       if (taken === 0) break;
