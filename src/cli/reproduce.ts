@@ -14,28 +14,19 @@ export function registerReproduceCommand(program: Command): void {
     .option('--runs <n>', 'Monte Carlo runs a point (default: the figure\'s own)')
     .option('--seed <n>', 'base seed', '1')
     .option('--workers <n>', 'worker threads (default: one per core)')
-    .option('--out <dir>', 'output folder', 'figures')
-    .option('--preset <name>', 'a named parameter preset of the figures (e.g. helper-coop\'s paper-fit)');
+    .option('--out <dir>', 'output folder', 'figures');
   addRedisOptions(cmd)
-    .action(async (systemArg: string, figureArgs: string[], flags: { quick?: boolean; runs?: string; seed: string; workers?: string; out: string; preset?: string } & RedisFlags) => {
+    .action(async (systemArg: string, figureArgs: string[], flags: { quick?: boolean; runs?: string; seed: string; workers?: string; out: string } & RedisFlags) => {
       const chosen: Array<[SystemDefinition, FigureDefinition]> = [];
       const targets = systemArg === 'all' ? systems : [getSystem(systemArg)];
       for (const system of targets) {
-        // a preset's figures are `<id>-<preset>`; `all` means the figures of the preset asked for (none: the defaults)
-        const inPreset = system.figures.filter((f) => f.preset === flags.preset);
-        if (flags.preset !== undefined && inPreset.length === 0) {
-          if (systemArg === 'all') continue;
-          throw new InputError(`unknown preset "${flags.preset}" for ${system.name}`, '--preset');
-        }
-        const wanted = figureArgs.length === 0 || figureArgs.includes('all') ? inPreset.map((f) => f.id)
-          : figureArgs.map((id) => (flags.preset === undefined ? id : `${id}-${flags.preset}`));
+        const wanted = figureArgs.length === 0 || figureArgs.includes('all') ? system.figures.map((f) => f.id) : figureArgs;
         for (const id of wanted) {
           const fig = system.figures.find((f) => f.id === id);
           if (!fig) throw new InputError(`unknown figure "${id}" for ${system.name} (known: ${system.figures.map((f) => f.id).join(', ')})`, 'figure');
           chosen.push([system, fig]);
         }
       }
-      if (chosen.length === 0 && flags.preset !== undefined) throw new InputError(`no system has a preset "${flags.preset}"`, '--preset');
       const runs = flags.runs === undefined ? undefined : parseNumberFlag('runs', flags.runs, 'int');
       if (runs !== undefined && runs < 1) throw new InputError('must be at least 1', '--runs');
       const workers = flags.workers === undefined ? undefined : parseNumberFlag('workers', flags.workers, 'int');

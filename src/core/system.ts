@@ -96,8 +96,6 @@ export interface FigureDefinition {
   params: Record<string, unknown>;
   /** Series that are ours rather than the paper's (drawn dashed). */
   addedSeries?: string[];
-  /** Set on a named parameter preset's version of a figure: run by `--preset`, left out of `all`. */
-  preset?: string;
   logY?: boolean;
   /** Every series' value at one point for one seeded replication. */
   sample(point: FigurePoint, seed: number): Record<string, number>;
