@@ -57,11 +57,11 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
   const start = Int32Array.from(greedy);
   let widened = 0;
   relax.support.forEach((cols, m) => {
-    const have = new Set(tasks[m].options.map((o) => o.server));
-    const extra = cols.filter(([n, , x]) => n >= 0 && x >= SUPPORT_WEIGHT && !have.has(n)).map(([n]) => n);
+    const opts = tasks[m].options;
+    const extra = cols.filter(([n, , x]) => n >= 0 && x >= SUPPORT_WEIGHT && !opts.some((o) => o.server === n)).map(([n]) => n);
     if (extra.length > 0) {
-      const own = greedy[m] >= 0 ? tasks[m].options[greedy[m]] : undefined;
-      tasks[m] = optionsOn(s, pre, m, [...have, ...new Set(extra)]);
+      const own = greedy[m] >= 0 ? opts[greedy[m]] : undefined;
+      tasks[m] = optionsOn(s, pre, m, [...new Set([...opts.map((o) => o.server), ...extra])]);
       widened++;
       const back = own ? tasks[m].options.findIndex((o) => o.server === own.server && o.split!.layers === own.split!.layers && o.split!.finishAt === own.split!.finishAt) : -1;
       start[m] = back;
