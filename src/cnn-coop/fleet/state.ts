@@ -11,10 +11,12 @@ import type { TaskOptions } from '../options.ts';
  * exact allocations, server n's weighted optimal cost without deadlines is Σ_r U_nr² with
  * U_nr = Σ_{i on n} sqrt(w_i t_ir), so moving task m from (n, v) to (n', v') changes it by
  *   -(2 U_n·v - |v|²) + 2 U_n'·v' + |v'|²  (plus the share-free terms),
- * O(1) per candidate. A round ranks every task's best move by it (O(M·options)), then checks the
- * ranked moves exactly, re-allocating only the (at most two) servers a move touches and refreshing
- * their U and w; a move whose servers changed earlier in the round is re-ranked against the fresh
- * U first. A move is taken when it lowers the exact cost, so the plan never gets worse.
+ * O(1) per candidate. A round ranks each task's three best moves by it (O(M·options)), then checks
+ * the ranked moves exactly, re-allocating only the (at most two) servers a move touches, warm
+ * started from their prices, and refreshing their U and w; a move whose servers changed earlier in
+ * the round has its surrogate change recomputed first. A move is taken when it lowers the exact
+ * cost, so the plan never gets worse. When no move is taken, swaps are ranked and checked the same
+ * way. Later rounds rank only the tasks that see a server changed in the round before.
  *
  * Exact cost: Σ latencies plus `penalty` for every task whose deadline or rate is given up by the
  * allocation (or whose local computing misses its deadline): feasibility comes first. Costs are
