@@ -7,6 +7,9 @@
  * RUNS=n samples a point (default 16), REPEAT=n runs a configuration (default 2, best kept).
  * On this 2-core machine, shared with other sessions, more than 2 workers cannot help: the
  * ratio column says what the hardware gave, with the load average next to it.
+ * Then the queue's cost per job: a sweep of short samples (helper-coop fig7, a few ms) on 1 worker against
+ * the same samples in this thread; (distributed - local) / jobs is the overhead of one job
+ * (enqueue, fetch and lock, result write, completion event, result read) on loopback.
  */
 import { execSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
@@ -56,9 +59,18 @@ if (env.redis === undefined) {
         identical: isDeepStrictEqual(d.out, base.out) ? 'yes' : 'NO', load: load() });
       await stopAll();
     }
+    printTable(rows);
+    const tiny = figurePlan('helper-coop', getSystem('helper-coop').figures.find((f) => f.id === 'fig7')!, { quick: true, runs: 70, seed: 1 }).jobs;
+    const prefix = uniquePrefix('bench-overhead');
+    await startWorkers(url, prefix, 1);
+    let k = 0;
+    const local = await best(async () => runPool(tiny, 1, () => {}));
+    const remote = await best(async () => (await runSamplesDistributed(tiny, { redis: url, prefix, runId: `overhead${k++}`, progress: false })).samples);
+    console.log(`per-job overhead: ${tiny.length} samples of helper-coop fig7 (~${(local.ms / tiny.length).toFixed(2)} ms each in this thread): `
+      + `1 worker ${(remote.ms / 1000).toFixed(2)} s vs ${(local.ms / 1000).toFixed(2)} s in this thread -> ${((remote.ms - local.ms) / tiny.length).toFixed(2)} ms a job`
+      + ` (identical: ${isDeepStrictEqual(remote.out, local.out) ? 'yes' : 'NO'}); ${load()}`);
   } finally {
     await stopAll();
     await env.redis.stop();
   }
-  printTable(rows);
 }

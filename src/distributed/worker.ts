@@ -74,7 +74,11 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     const hash = resultsKey(opts, d.runId);
     if (d.reuse && (await redis.hexists(hash, d.key))) return { key: d.key, reused: true };
     const out = (await pool.run({ kind: d.kind, payload: d.payload } satisfies EncodedJob)) as string;
-    await redis.multi().hset(hash, d.key, out).expire(hash, RESULT_TTL_S).exec();
+    // MULTI reports a command's error in its reply, not as a rejection: a result that was not
+    // stored must fail the job (and be retried), never complete it
+    const replies = await redis.multi().hset(hash, d.key, out).expire(hash, RESULT_TTL_S).exec();
+    const failed = replies === null ? new Error('transaction aborted') : replies.find(([err]) => err)?.[0];
+    if (failed) throw new Error(`could not store the result in ${hash}: ${failed.message}`);
     return { key: d.key, reused: false };
   }, {
     connection: bullConnection(opts.url),

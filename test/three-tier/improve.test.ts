@@ -25,7 +25,7 @@ const looseArb = fc.record({
 });
 
 test('the move model equals the evaluated utility, and its exact delta the evaluated change (loose deadlines, random plans)', () => {
-  fc.assert(fc.property(looseArb, fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 5 }), (p, kRaw, to) => {
+  fc.assert(fc.property(looseArb, fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 7 }), (p, kRaw, to) => {
     const s = roundTrip(generateScenario({ seed: p.seed, tasks: p.tasks, sbs: p.sbs, groups: 1, alpha: p.alpha, mbsCpuGHz: p.mbsCpuGHz, mbsCpu: p.shared ? 'shared' : 'dedicated' }));
     const [g] = compile(s);
     const P = paramsOf(s);
@@ -44,12 +44,14 @@ test('the move model equals the evaluated utility, and its exact delta the evalu
     const u0 = total(P, ev);
     assert.ok(Math.abs(m.utility() - u0) <= 1e-9 * u0, `model ${m.utility()} vs evaluation ${u0}`);
     const k = kRaw % g.n;
+    // 0 local, 1 MBS, 2-4 all bits on an SBS, 5-7 all bits forwarded through an SBS
     const place = to === 0 ? LOCAL : to === 1 ? MBS : (to - 2) % g.S;
-    const f = m.footprint(k, place, 0, 0);
+    const c1 = to >= 5 ? g.bits[k] : 0;
+    const f = m.footprint(k, place, 0, c1);
     const d = m.delta(k, place, f);
-    m.move(k, place, 0, 0, f);
+    m.move(k, place, 0, c1, f);
     const moved = { place: plan.place.slice(), c0: plan.c0.slice(), c1: plan.c1.slice() };
-    moved.place[k] = place; moved.c0[k] = 0; moved.c1[k] = 0;
+    moved.place[k] = place; moved.c0[k] = 0; moved.c1[k] = c1;
     const ev1 = evaluateGroup(g, P, moved);
     fc.pre(ev1.meets.every(Boolean) && ev1.causes.length === 0);
     const u1 = total(P, ev1);

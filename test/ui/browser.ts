@@ -51,6 +51,13 @@ export async function launchBrowser(): Promise<Browser> {
       page.on('pageerror', (err) => errors.push(err.message));
       page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
       Object.defineProperty(page, 'scriptErrors', { value: errors });
+      // the page must work offline: nothing may be fetched from anywhere but the page's own server
+      const elsewhere: string[] = [];
+      page.on('request', (r) => {
+        const url = r.url();
+        if (!/^(data|blob):/.test(url) && !/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) elsewhere.push(url);
+      });
+      Object.defineProperty(page, 'externalRequests', { value: elsewhere });
       return page;
     },
     async close() {
@@ -62,6 +69,9 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Errors the pages of this browser logged so far. */
 export const scriptErrors = (page: Page): string[] => (page as Page & { scriptErrors: string[] }).scriptErrors;
+
+/** Requests the page made to anywhere but loopback (it must make none: no CDN, works offline). */
+export const externalRequests = (page: Page): string[] => (page as Page & { externalRequests: string[] }).externalRequests;
 
 /** The page is wider than the viewport (something overflows horizontally). */
 export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { killAll, mec, mecRun, ROOT, type Proc } from '../control/helpers.ts';
-import { browserSkip, horizontalOverflow, launchBrowser, SCREENSHOTS, scriptErrors, unlabelledControls, type Browser } from './browser.ts';
+import { browserSkip, externalRequests, horizontalOverflow, launchBrowser, SCREENSHOTS, scriptErrors, unlabelledControls, type Browser } from './browser.ts';
 import { generateOnPage, mapMarks, solveOnPage, totalOnPage } from './plan-page.ts';
 
 /**
@@ -80,6 +80,7 @@ describe('mec ui in headless Chromium', { skip: browserSkip(), timeout: 300_000 
     assert.ok(scrollWidth <= innerWidth, `page overflows: ${scrollWidth} > ${innerWidth}`);
     await page.screenshot({ path: join(SCREENSHOTS, 'plan-cnn-coop-1280.png'), fullPage: true });
     assert.deepEqual(scriptErrors(page), []);
+    assert.deepEqual(externalRequests(page), []);
     await page.close();
   });
 
@@ -108,6 +109,7 @@ describe('mec ui in headless Chromium', { skip: browserSkip(), timeout: 300_000 
     }
     await page.screenshot({ path: join(SCREENSHOTS, 'plan-three-tier-1280.png'), fullPage: true });
     assert.deepEqual(scriptErrors(page), []);
+    assert.deepEqual(externalRequests(page), []);
     await page.close();
   });
 
@@ -120,6 +122,7 @@ describe('mec ui in headless Chromium', { skip: browserSkip(), timeout: 300_000 
     assert.ok(scrollWidth <= innerWidth, `page overflows: ${scrollWidth} > ${innerWidth}`);
     await page.screenshot({ path: join(SCREENSHOTS, 'plan-cnn-coop-390.png'), fullPage: true });
     assert.deepEqual(scriptErrors(page), []);
+    assert.deepEqual(externalRequests(page), []);
     await page.close();
   });
 
@@ -145,7 +148,14 @@ describe('mec ui in headless Chromium', { skip: browserSkip(), timeout: 300_000 
 
   it('the Figures tab lists every reproduced figure with its claims', async () => {
     const page = await openPage({ width: 1280, height: 800 });
-    await page.click('#tab-figures');
+    // the tabs work from the keyboard: focus the selected one, arrow right twice
+    await page.waitForSelector('body[data-ready]');
+    await page.focus('#tab-plan');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('#tab-figures[aria-selected="true"]');
+    assert.equal(await page.getAttribute('#tab-plan', 'aria-selected'), 'false');
+    assert.equal(await page.evaluate(() => (globalThis as any).document.activeElement.id), 'tab-figures');
     await page.waitForSelector('#figures-body article');
     const expected = ['cnn-coop', 'helper-coop', 'three-tier'].flatMap((s) => readdirSync(join(ROOT, 'figures', s)).filter((f) => f.endsWith('.json')));
     assert.equal(await page.locator('#figures-body article.figure').count(), expected.length);
@@ -163,6 +173,9 @@ describe('mec ui in headless Chromium', { skip: browserSkip(), timeout: 300_000 
     }
     await page.waitForFunction(() => (globalThis as any).document.querySelector('#figures-body img').naturalWidth > 0);
     await page.screenshot({ path: join(SCREENSHOTS, 'figures-1280.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    const { scrollWidth, innerWidth } = await horizontalOverflow(page);
+    assert.ok(scrollWidth <= innerWidth, `figures page overflows at a phone width: ${scrollWidth} > ${innerWidth}`);
     await page.close();
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { DeviceClient } from '../../src/control/device.ts';
 import { getJson, killAll, mec, mecRun, postJson, type Proc } from '../control/helpers.ts';
-import { browserSkip, horizontalOverflow, launchBrowser, SCREENSHOTS, scriptErrors, unlabelledControls, type Browser } from './browser.ts';
+import { browserSkip, externalRequests, horizontalOverflow, launchBrowser, SCREENSHOTS, scriptErrors, unlabelledControls, type Browser } from './browser.ts';
 
 /**
  * The dashboard `mec controller` serves under /ui/, in headless Chromium, against a real
@@ -60,6 +60,11 @@ describe('the controller\'s dashboard (/ui/) in headless Chromium', { skip: brow
     await page.goto(`${base}/ui`);
     await page.waitForSelector('input[name="token"]');
     assert.deepEqual(await unlabelledControls(page), []);
+    await page.setViewportSize({ width: 390, height: 844 });
+    const { scrollWidth, innerWidth } = await horizontalOverflow(page);
+    assert.ok(scrollWidth <= innerWidth, `sign-in page overflows at a phone width: ${scrollWidth} > ${innerWidth}`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'sign-in-390.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.fill('input[name="token"]', tokens.agent);
     await page.click('button[type="submit"]');
     await page.waitForSelector('[role="alert"]');
@@ -114,6 +119,7 @@ describe('the controller\'s dashboard (/ui/) in headless Chromium', { skip: brow
     assert.ok(scrollWidth <= innerWidth, `page overflows: ${scrollWidth} > ${innerWidth}`);
     await page.screenshot({ path: join(SCREENSHOTS, 'live-390.png'), fullPage: true });
     assert.deepEqual(scriptErrors(page), []);
+    assert.deepEqual(externalRequests(page), []);
   });
 
   it('the API under /ui needs an operator token, and a revoked one stops at once', async () => {

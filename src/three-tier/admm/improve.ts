@@ -8,8 +8,8 @@ import { type Footprint, GroupMoveModel } from './move-model.ts';
  * upload to an SBS raises the interference of every task uploading to the group's other SBSs,
  * which at 1,000 tasks a group is a tenth of the utility.
  *
- * Each pass visits every task; its candidates (device, MBS, all bits on one SBS; a split task
- * may also un-split on its own SBS) are ranked by a closed form (exact congestion and own
+ * Each pass visits every task; its candidates (device, MBS, all bits on one SBS, all bits
+ * forwarded to the MBS through one SBS; a split task may also un-split on its own SBS) are ranked by a closed form (exact congestion and own
  * upload, first-order interference externality sum_i dI_i · G_i with G_i the price of
  * interference at SBS i, refreshed every pass), and the best two are re-evaluated exactly
  * before one is made. The model leaves out deadline and share floors (and parallel timing):
@@ -56,8 +56,8 @@ export function improvePass(m: GroupMoveModel, stats: ImproveStats): number {
     let oldCost = of.linear + ownUp + alpha * ((XMk + of.rootM) ** 2 - XMk * XMk);
     if (oldPlace >= 0) { const xk = X[oldPlace] - of.rootS; oldCost += alpha * ((xk + of.rootS) ** 2 - xk * xk); }
     cand.length = 0;
-    const consider = (place: number, f: Footprint, time: number, ext: number) => {
-      if (time > g.deadlineS[k]) return;
+    // `time` (the mover's own delay, for its deadline) is computed only for a gaining candidate
+    const consider = (place: number, f: Footprint, time: () => number, ext: number) => {
       let cost = f.linear + alpha * ((XMk + f.rootM) ** 2 - XMk * XMk) + ext;
       if (place >= 0) {
         const xk = X[place] - (place === oldPlace ? of.rootS : 0);
@@ -65,28 +65,41 @@ export function improvePass(m: GroupMoveModel, stats: ImproveStats): number {
         const own = of.upS >= 0 && of.upS !== place ? p * g.gain[k * S + place] : 0;
         cost += m.uploadCost(k, place, f.upBits, Math.max(0, m.interference(place) - own));
       }
-      const approx = cost - oldCost + leaveExt;
-      if (approx < -1e-12 * Math.abs(oldCost)) cand.push({ place, f, approx });
+      let approx = cost - oldCost + leaveExt;
+      // a new forwarder only adds path cost: the exact path term is worth computing only when
+      // the rest already gains (or the task forwards now, and leaving frees its path)
+      if (of.fwdBits === 0 && !(approx < -1e-12 * Math.abs(oldCost))) return;
+      approx += m.pathDelta(k, place, f);
+      if (approx < -1e-12 * Math.abs(oldCost) && time() <= g.deadlineS[k]) cand.push({ place, f, approx });
     };
-    if (oldPlace !== LOCAL) consider(LOCAL, m.footprint(k, LOCAL, 0, 0), g.localT[k], 0);
+    if (oldPlace !== LOCAL) consider(LOCAL, m.footprint(k, LOCAL, 0, 0), () => g.localT[k], 0);
     if (oldPlace !== MBS) {
       const f = m.footprint(k, MBS, 0, 0);
-      consider(MBS, f, g.mbsUpS[k] + (P.mbsShared ? f.rootM * (XMk + f.rootM) : g.mbsT[k] - g.mbsUpS[k]), 0);
+      consider(MBS, f, () => g.mbsUpS[k] + (P.mbsShared ? f.rootM * (XMk + f.rootM) : g.mbsT[k] - g.mbsUpS[k]), 0);
     }
     for (let i = 0; i < S; i++) {
-      if (i === oldPlace && plan.c0[k] === 0 && plan.c1[k] === 0) continue;
-      const f = m.footprint(k, i, 0, 0);
-      const xk = X[i] - (i === oldPlace ? of.rootS : 0);
       const own = of.upS >= 0 && of.upS !== i ? p * g.gain[k * S + i] : 0;
-      const time = c / sbsRate(g, k, i, Math.max(0, m.interference(i) - own)) + f.rootS * (xk + f.rootS);
-      consider(i, f, time, T - p * g.gain[k * S + i] * G[i]);
+      const up = c / sbsRate(g, k, i, Math.max(0, m.interference(i) - own));
+      const ext = T - p * g.gain[k * S + i] * G[i];
+      const here = i === oldPlace && plan.c0[k] === 0;
+      if (!(here && plan.c1[k] === 0)) {
+        const f = m.footprint(k, i, 0, 0);
+        const xk = X[i] - (i === oldPlace ? of.rootS : 0);
+        consider(i, f, () => up + f.rootS * (xk + f.rootS), ext);
+      }
+      // all bits forwarded to the MBS through SBS i (an MBS placement with the SBS's uplink)
+      if (!(here && plan.c1[k] === c)) {
+        const f = m.footprint(k, i, 0, c);
+        const tM = P.mbsShared ? f.rootM * (XMk + f.rootM) : (c * g.cyclesPerBit[k]) / g.mbsHz;
+        consider(i, f, () => up + m.pathDelayWith(i, c - (i === oldPlace ? of.fwdBits : 0)) + tM, ext);
+      }
     }
     if (cand.length === 0) continue;
     cand.sort((a, b) => a.approx - b.approx);
     for (let q = 0; q < Math.min(2, cand.length); q++) {
       stats.exactChecks++;
       if (m.delta(k, cand[q].place, cand[q].f) < -1e-12 * Math.abs(oldCost)) {
-        m.move(k, cand[q].place, 0, 0, cand[q].f);
+        m.move(k, cand[q].place, 0, cand[q].f.fwdBits, cand[q].f);
         moved++;
         break;
       }

@@ -172,14 +172,26 @@ export class GroupMoveModel {
     if (of.upS >= 0) d -= this.uploadCost(k, of.upS, of.upBits, this.interference(of.upS));
     // k's interference at its new SBS after the move (dI already takes k's own power out there)
     if (nf.upS >= 0) d += this.uploadCost(k, nf.upS, nf.upBits, Math.max(0, this.interference(nf.upS) + dI[nf.upS]));
-    if (of.fwdBits > 0 || nf.fwdBits > 0) {
-      const f2 = this.fwd2, n2 = this.nFwd2;
-      f2.set(this.fwd); n2.set(this.nFwd);
-      if (of.fwdBits > 0) { f2[oldPlace] -= of.fwdBits; n2[oldPlace] -= 1; }
-      if (nf.fwdBits > 0) { f2[place] += nf.fwdBits; n2[place] += 1; }
-      d += this.pathCost(f2, n2) - this.pathCost(this.fwd, this.nFwd);
-    }
-    return d;
+    return d + this.pathDelta(k, place, nf);
+  }
+
+  /** Exact change of the path term (every forwarder's delay and forwarding energy) if k takes nf at `place`. */
+  pathDelta(k: number, place: number, nf: Footprint): number {
+    const of = this.fp[k], oldPlace = this.plan.place[k];
+    if (!(of.fwdBits > 0 || nf.fwdBits > 0)) return 0;
+    const f2 = this.fwd2, n2 = this.nFwd2;
+    f2.set(this.fwd); n2.set(this.nFwd);
+    if (of.fwdBits > 0) { f2[oldPlace] -= of.fwdBits; n2[oldPlace] -= 1; }
+    if (nf.fwdBits > 0) { f2[place] += nf.fwdBits; n2[place] += 1; }
+    return this.pathCost(f2, n2) - this.pathCost(this.fwd, this.nFwd);
+  }
+
+  /** Path delay of SBS i's path if `extraBits` more were forwarded through it. */
+  pathDelayWith(i: number, extraBits: number): number {
+    const f2 = this.fwd2;
+    f2.set(this.fwd);
+    f2[i] += extraBits;
+    return pathDelays(this.g, f2)[i];
   }
 
   move(k: number, place: number, c0: number, c1: number, nf = this.footprint(k, place, c0, c1)): void {

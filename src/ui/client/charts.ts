@@ -21,7 +21,12 @@ export async function draw(el: HTMLElement, spec: object, description: string): 
   el.replaceChildren();
   await embed(el, { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', description, ...spec } as VisualizationSpec, {
     renderer: 'svg', actions: false, ast: true, expr: expressionInterpreter,
-    config: { font: 'system-ui, sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11 }, legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', direction: 'horizontal', columns: 4 } },
+    config: { font: 'system-ui, sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11 }, legend: {
+      labelFontSize: 11, titleFontSize: 11, orient: 'bottom', direction: 'horizontal', columns: el.clientWidth < 500 ? 3 : 5,
+    } },
+    // several legends go one under the other (a vega setting vega-lite does not expose), so a
+    // narrow (phone) chart never cuts one off
+    patch: (vg) => ({ ...vg, config: { ...vg.config, legend: { ...vg.config?.legend, layout: { bottom: { anchor: 'start', direction: 'vertical', margin: 6 } } } } }),
   });
   // the SVG is the chart's accessible image; the container names it
   el.setAttribute('role', 'figure');
