@@ -6,13 +6,18 @@
  * (pushed controller -> agent -> device), as median and p99, next to the planner's own solve time,
  * which is where most of that time goes.
  *
- * Environment: CONTROL_BENCH_ALGORITHM (default mdo), CONTROL_BENCH_DEVICES (1000),
- * CONTROL_BENCH_WINDOW_S (60: the measured window of the 1 report/s row), CONTROL_BENCH_FAST_PERIOD_S
- * (0.2: the report period of the ingest row).
+ * Two configurations in one run, each with its own controller and agents: the baseline of issue 10
+ * (mdo, a full re-plan every round, no deadline) and the controller's policy (`auto`: the
+ * fleet-scale algorithm at this size under a time budget, repair when few devices changed).
+ *
+ * Environment: CONTROL_BENCH_ALGORITHM (auto), CONTROL_BENCH_BUDGET_MS (300), CONTROL_BENCH_DEVICES
+ * (1000), CONTROL_BENCH_WINDOW_S (60: the measured window), CONTROL_BENCH_BASELINE=0 (skip the
+ * baseline), CONTROL_BENCH_FAST=1 (also a 5 reports/s row; CONTROL_BENCH_FAST_PERIOD_S, 0.2),
+ * CONTROL_BENCH_INGEST=0 (skip the controller-alone ingest row).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printTable } from './timing.ts';
@@ -23,7 +28,11 @@ import WebSocket from 'ws';
 import { once } from 'node:events';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const ALGORITHM = process.env.CONTROL_BENCH_ALGORITHM ?? 'mdo';
+const ALGORITHM = process.env.CONTROL_BENCH_ALGORITHM ?? 'auto';
+const BUDGET_MS = Number(process.env.CONTROL_BENCH_BUDGET_MS ?? 300);
+const BASELINE = process.env.CONTROL_BENCH_BASELINE !== '0';
+const FAST = process.env.CONTROL_BENCH_FAST === '1';
+const INGEST = process.env.CONTROL_BENCH_INGEST !== '0';
 const DEVICES = Number(process.env.CONTROL_BENCH_DEVICES ?? 1000);
 const WINDOW_S = Number(process.env.CONTROL_BENCH_WINDOW_S ?? 60);
 const FAST_PERIOD_S = Number(process.env.CONTROL_BENCH_FAST_PERIOD_S ?? 0.2);
@@ -40,7 +49,7 @@ function start(args: string[], ready: RegExp): Promise<{ child: ChildProcess; ma
   let err = '';
   child.stderr!.on('data', (c: Buffer) => { err += c.toString(); if (err.length > 1e6) err = err.slice(-5e5); });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timeout starting ${args[0]}: ${err}`)), 60000);
+    const timer = setTimeout(() => reject(new Error(`timeout starting ${args[0]}: ${err}`)), 300_000);
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       const m = ready.exec(out);
@@ -112,8 +121,8 @@ async function rawIngest(url: string, seconds: number): Promise<Record<string, s
   await Promise.all(linkRuns);
   const elapsedS = (performance.now() - t0) / 1000;
   return {
-    run: `controller alone, 8 agent links, ${links * perLink} devices`, algorithm: ALGORITHM, 'offered/s': sent / elapsedS, 'acked/s': acked / elapsedS,
-    'ack med ms': median(ackMs), 'ack p99 ms': quantile(ackMs, 0.99), 'report->decision med s': '-', 'report->decision p99 s': '-', plans: '-', 'solve med s': '-', 'solve max s': '-',
+    run: `controller alone, 8 agent links, ${links * perLink} devices`, 'offered/s': sent / elapsedS, 'acked/s': acked / elapsedS,
+    'ack p99 ms': quantile(ackMs, 0.99), 'report->decision med s': '-', 'report->decision p99 s': '-', 'plans full/repair': '-', 'solve med s': '-', 'solve max s': '-', 'load 1m (start -> end)': '-',
   };
 }
 
@@ -125,24 +134,32 @@ const store = new Store(db);
 const agentToken = store.createToken('agent', 'E*').token;
 const deviceToken = store.createToken('device', 'sim-*').token;
 store.close();
+const agentTokenFile = join(dir, 'agent.token');
+writeFileSync(agentTokenFile, agentToken, { mode: 0o600 });
+const load = () => loadavg()[0].toFixed(1);
 
-try {
-  const controller = await start(['controller', '--db', db, '--algorithm', ALGORITHM, '--debounce-ms', '200', '--replan-s', '0', '--rate-limit', '0', '--keep-plans', '20'], /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+/**
+ * One configuration: a fresh controller (its own database) and 8 agents, the fleet at 1 report/s
+ * each, measured over the window after the first plan covering the fleet reached every device.
+ */
+async function runConfig(label: string, controllerArgs: string[], seed: number, extraRows: boolean): Promise<Record<string, string | number>[]> {
+  const rows: Record<string, string | number>[] = [];
+  const cdb = join(dir, `${seed}.db`);
+  copyFileSync(db, cdb);
+  const controller = await start(['controller', '--db', cdb, '--debounce-ms', '200', '--replan-s', '0', '--rate-limit', '0', '--keep-plans', '20', ...controllerArgs], /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   const url = controller.match[1];
   const side = Math.ceil(Math.sqrt(AGENTS));
-  const agentUrls = await Promise.all(Array.from({ length: AGENTS }, async (_, n) => {
+  const agents = await Promise.all(Array.from({ length: AGENTS }, async (_, n) => {
     const x = ((n % side) + 0.5) * (AREA_M / side);
     const y = (Math.floor(n / side) + 0.5) * (AREA_M / Math.ceil(AGENTS / side));
-    const a = await start(['agent', '--controller', url, '--server-id', `E${n + 1}`, '--token', agentToken, '--x', String(x), '--y', String(y),
+    return start(['agent', '--controller', url, '--server-id', `E${n + 1}`, '--token-file', agentTokenFile, '--x', String(x), '--y', String(y),
       '--cpu-ghz', n % 2 ? '800' : '600', '--device-rate-limit', '0'], /listening on (ws:\/\/127\.0\.0\.1:\d+)/);
-    return a.match[1];
   }));
+  const agentUrls = agents.map((a) => a.match[1]);
+  const plansLogged = (): Array<{ mode: string; ms: number }> => [...controller.stderr().matchAll(/; (full|repair) [\w-]+, [^)]*\): .* solved in (\d+) ms/g)].map((m) => ({ mode: m[1], ms: Number(m[2]) }));
 
-  const solveTimes = (): number[] => [...controller.stderr().matchAll(/solved in (\d+) ms/g)].map((m) => Number(m[1]));
-  const rows: Record<string, string | number>[] = [];
-
-  const run = async (label: string, periodS: number, windowS: number, seed: number, decisions: boolean) => {
-    const fleet = new Fleet({ agentUrls, token: deviceToken, count: DEVICES, idPrefix: 'sim-', seed, areaM: AREA_M, speedMps: 1.5, periodS });
+  const run = async (row: string, periodS: number, windowS: number, fleetSeed: number, decisions: boolean) => {
+    const fleet = new Fleet({ agentUrls, token: deviceToken, count: DEVICES, idPrefix: 'sim-', seed: fleetSeed, areaM: AREA_M, speedMps: 1.5, periodS });
     await fleet.connect();
     fleet.run();
     // warm up: until the first plan covering this fleet has reached every device
@@ -150,39 +167,59 @@ try {
     while (fleet.stats.decisions < DEVICES && performance.now() - t0 < 600_000) await waitMs(200);
     fleet.stats.latencyMs.length = 0;
     fleet.stats.ackMs.length = 0;
-    const solvesBefore = solveTimes().length;
+    // reports sent during the warm-up are not part of the window, even if answered in it
+    for (const d of fleet.devices) d.sentAt.clear();
+    const plansBefore = plansLogged().length;
     const acked0 = fleet.stats.reportsAcked;
     const sent0 = fleet.stats.reportsSent;
+    const load0 = load();
     const w0 = performance.now();
     await waitMs(windowS * 1000);
     const elapsedS = (performance.now() - w0) / 1000;
     const s = fleet.summary();
-    const solves = solveTimes().slice(solvesBefore);
+    const plans = plansLogged().slice(plansBefore);
+    const solves = plans.map((p) => p.ms);
     fleet.stop({ leave: true });
     rows.push({
-      run: label,
-      algorithm: ALGORITHM,
+      config: label,
+      run: row,
       'offered/s': (s.reportsSent - sent0) / elapsedS,
       'acked/s': (s.reportsAcked - acked0) / elapsedS,
-      'ack med ms': s.ackMedianMs,
       'ack p99 ms': s.ackP99Ms,
       'report->decision med s': decisions ? s.decisionMedianMs / 1000 : '-',
       'report->decision p99 s': decisions ? s.decisionP99Ms / 1000 : '-',
-      plans: solves.length,
+      'plans full/repair': `${plans.filter((p) => p.mode === 'full').length}/${plans.filter((p) => p.mode === 'repair').length}`,
       'solve med s': solves.length ? median(solves) / 1000 : '-',
       'solve max s': solves.length ? quantile(solves, 1) / 1000 : '-',
+      'load 1m (start -> end)': `${load0} -> ${load()}`,
     });
     await waitMs(2000); // let the controller forget this fleet before the next one
   };
 
-  await run(`${AGENTS} agents, ${DEVICES} devices, 1 report/s each`, 1, WINDOW_S, 1, true);
-  await run(`${AGENTS} agents, ${DEVICES} devices, ${1 / FAST_PERIOD_S} reports/s each`, FAST_PERIOD_S, Math.min(WINDOW_S, 30), 2, false);
-  rows.push(await rawIngest(url, 15));
+  try {
+    await run(`${AGENTS} agents, ${DEVICES} devices, 1 report/s each`, 1, WINDOW_S, 1, true);
+    if (extraRows && FAST) await run(`${AGENTS} agents, ${DEVICES} devices, ${1 / FAST_PERIOD_S} reports/s each`, FAST_PERIOD_S, Math.min(WINDOW_S, 30), 2, false);
+    if (extraRows && INGEST) rows.push({ config: label, ...(await rawIngest(url, 15)) });
+  } finally {
+    // CONTROL_BENCH_LOG=dir keeps each controller's log (for reading what its rounds did)
+    if (process.env.CONTROL_BENCH_LOG) writeFileSync(join(process.env.CONTROL_BENCH_LOG, `controller-${seed}.log`), controller.stderr());
+    controller.child.kill('SIGKILL');
+    for (const a of agents) a.child.kill('SIGKILL');
+  }
+  return rows;
+}
+
+try {
+  const rows: Record<string, string | number>[] = [];
+  console.log(`load average at start: ${load()} (${cpus().length} cores)`);
+  if (BASELINE) rows.push(...(await runConfig('baseline: mdo, full re-plan', ['--algorithm', 'mdo', '--repair-max-fraction', '0', '--plan-deadline-ms', '0'], 10, false)));
+  rows.push(...(await runConfig(`${ALGORITHM}: budget ${BUDGET_MS} ms, repair`, ['--algorithm', ALGORITHM, '--plan-budget-ms', String(BUDGET_MS)], 20, true)));
   printTable(rows);
-  console.log('rows 1-2: devices -> 8 agent processes -> controller; row 3: the controller alone, fed report batches over 8 agent links');
-  console.log('(what the agents send), each keeping 4 batches of 125 reports in flight.');
-  console.log('acked/s: reports committed (SQLite, synchronous=FULL) and acknowledged per second; report->decision: from a device sending a');
-  console.log('report to it receiving the first pushed decision computed from that report or a later one; plans/solve: plans finished in the window.');
+  console.log(`load average at end: ${load()}`);
+  console.log('Each config: a fresh controller and 8 agent processes; the fleet (this process) offers 1 report/s per device.');
+  console.log('report->decision: from a device sending a report to it receiving the first pushed decision computed from that report or a later');
+  console.log('one; plans full/repair and solve: plans finished in the window (solve = planner time, the rest of a round is build, check, store, push).');
+  if (INGEST) console.log('controller alone: report batches over 8 agent links, each keeping 4 batches of 125 reports in flight (acked = committed, synchronous=FULL).');
 } finally {
   for (const c of children) c.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });

@@ -135,7 +135,7 @@ export const ROUTES: Route[] = [
     method: 'GET', path: '/v1/state', auth: ['operator'],
     handle: ({ res, ctl }) => send(res, 200, {
       servers: [...ctl.servers].map(([serverId, s]) => ({ serverId, connected: s.conn !== null, updatedAt: s.updatedAt, ...s.info })),
-      devices: [...ctl.devices].map(([deviceId, d]) => ({ deviceId, seq: d.report.seq, via: d.via, updatedAt: d.updatedAt })),
+      devices: [...ctl.devices].map(([deviceId, d]) => ({ deviceId, epoch: d.report.epoch ?? 0, seq: d.report.seq, via: d.via, updatedAt: d.updatedAt })),
       plan: ctl.latest?.header ?? null,
       lastPlanError: ctl.lastPlanError,
       log: ctl.store.logStats(),

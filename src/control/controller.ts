@@ -6,13 +6,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { Store, type IncomingReport, type ReportOutcome, type StoredDevice, type StoredPlan } from './store.ts';
 import { RateLimiters, type TokenRecord } from './auth.ts';
 import type { DeviceDecision, ServerInfo } from './protocol.ts';
-import { buildScenario, decisionsOf, planMessageFor, DEFAULT_BASE, type PlanBasis, type PlanHeader, type ScenarioBase } from './scenario.ts';
-import type { Planner } from './planner.ts';
-import { DEFAULT_POLICY, PlanPolicy, type PolicyOptions } from './policy.ts';
+import { buildScenario, decisionsOf, planMessageFor, DEFAULT_BASE, type PlanBasis, type PlanHeader } from './scenario.ts';
+import { DEFAULT_POLICY, PlanPolicy } from './policy.ts';
 import type { Result, Scenario } from '../cnn-coop/model.ts';
 import { handleHttp, handleUpgrade, type Route } from './api.ts';
-import { createLogger, type Logger, type LogLevel } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
+import type { ControllerOptions } from './controller-options.ts';
 import { ControllerMetrics } from './metrics.ts';
+import { DeviceHoldings } from './holdings.ts';
 
 /**
  * The GTME: keeps the current state (servers from their agents, devices from their reports),
@@ -30,42 +31,7 @@ import { ControllerMetrics } from './metrics.ts';
  * (reason), 'reports-acked' ({ via, accepted, duplicate, rejected }), 'refused' ({ peer, error,
  * message }), 'agent-connected' (serverId), 'agent-disconnected' (serverId, why).
  */
-export interface ControllerOptions {
-  host: string;
-  port: number;
-  dbPath: string;
-  planner: Planner;
-  /** Changes within this window are planned together. */
-  debounceMs: number;
-  /** Re-plan at least this often, even without changes (0 = never). */
-  replanS: number;
-  maxBodyBytes: number;
-  /** Messages (a batch counts one per report) per second per token; 0 = unlimited. */
-  rateLimitPerS: number;
-  /** Devices silent for longer are left out of plans (0 = never). */
-  deviceTtlS: number;
-  /** Keep the last n plans (the plan in force always stays; 0 = all). */
-  keepPlans: number;
-  /** Drop report-log entries older than this (s; 0 = keep all). Current device states stay. */
-  logRetentionS?: number;
-  /** Distinct device ids one device token may hold at once (0 = unlimited). */
-  maxDevicesPerToken?: number;
-  /** Agent connections at once (upgrades beyond are refused with 503). */
-  maxAgentConnections?: number;
-  /** Ping agents this often; one that has not answered the previous ping is closed (0 = never). */
-  heartbeatMs?: number;
-  /** An agent connection that has not sent a valid hello by then is closed. */
-  helloTimeoutMs?: number;
-  /** Planning policy (algorithm by fleet size, budget, deadline, repair); default: the planner's algorithm, policy defaults. */
-  policy?: Partial<PolicyOptions>;
-  /** Whether incremental repair is installed (default: probed at start). */
-  repairAvailable?: boolean;
-  synchronous?: 'FULL' | 'NORMAL';
-  base?: ScenarioBase;
-  /** Where log lines go (default stderr); each line carries a timestamp and a level. */
-  log?: (line: string) => void;
-  logLevel?: LogLevel;
-}
+export type { ControllerOptions };
 
 export interface AgentConn {
   ws: WebSocket;
@@ -114,8 +80,7 @@ export class Controller extends EventEmitter {
   /** WebSocket paths added at run time, besides /v1/agent. */
   readonly extraUpgrades = new Map<string, UpgradeHandler>();
   policy: PlanPolicy | null = null;
-  /** Device token id -> the device ids it holds (admitted or stored). */
-  private readonly tokenDevices = new Map<string, Set<string>>();
+  private readonly holdings: DeviceHoldings;
   private http: Server | null = null;
   private pending: PendingUnit[] = [];
   private flushScheduled = false;
@@ -132,7 +97,8 @@ export class Controller extends EventEmitter {
     this.log = createLogger(opts.log, opts.logLevel ?? 'info');
     this.store = new Store(opts.dbPath, { synchronous: opts.synchronous });
     this.devices = this.store.devices();
-    for (const [deviceId, d] of this.devices) if (d.tokenId) this.holdingsOf(d.tokenId).add(deviceId);
+    this.holdings = new DeviceHoldings(opts.maxDevicesPerToken ?? 0);
+    for (const [deviceId, d] of this.devices) if (d.tokenId) this.holdings.restore(d.tokenId, deviceId);
     for (const s of this.store.servers()) this.servers.set(s.serverId, { info: s.info, updatedAt: s.updatedAt, conn: null });
     const stored = this.store.latestPlan();
     if (stored) this.latest = toLatest(stored);
@@ -228,24 +194,13 @@ export class Controller extends EventEmitter {
 
   // ---- device ids per token ----
 
-  private holdingsOf(tokenId: string): Set<string> {
-    let set = this.tokenDevices.get(tokenId);
-    if (!set) this.tokenDevices.set(tokenId, (set = new Set()));
-    return set;
-  }
-
   /** Lets `tokenId` hold `deviceId`; an error message when the token already holds its maximum. */
   claimDevice(tokenId: string, deviceId: string): string | null {
-    const held = this.holdingsOf(tokenId);
-    const max = this.opts.maxDevicesPerToken ?? 0;
-    if (held.has(deviceId)) return null;
-    if (max > 0 && held.size >= max) return `this token already holds ${held.size} devices (--max-devices-per-token ${max})`;
-    held.add(deviceId);
-    return null;
+    return this.holdings.claim(tokenId, deviceId);
   }
 
   releaseDevice(deviceId: string): void {
-    for (const held of this.tokenDevices.values()) held.delete(deviceId);
+    this.holdings.release(deviceId);
   }
 
   upgradeHandler(path: string): UpgradeHandler | undefined {

@@ -21,8 +21,8 @@ describe('PlanPolicy', { timeout: 120000 }, () => {
 
   it('auto: pa for a small fleet, the fleet-scale algorithm above the threshold, mdo where that is not installed', () => {
     const withFleet = new PlanPolicy(DEFAULT_POLICY, { algorithms: ['pa', 'mdo', 'fleet'], repair: false });
-    assert.equal(withFleet.next({ ...input, devices: 50 }).algorithm, 'pa');
-    assert.equal(withFleet.next({ ...input, devices: 51 }).algorithm, 'fleet');
+    assert.equal(withFleet.next({ ...input, devices: 30 }).algorithm, 'pa');
+    assert.equal(withFleet.next({ ...input, devices: 31 }).algorithm, 'fleet');
     const without = new PlanPolicy(DEFAULT_POLICY, { algorithms: ['pa', 'mdo'], repair: false });
     assert.equal(without.next({ ...input, devices: 1000 }).algorithm, 'mdo');
     const named = new PlanPolicy({ ...DEFAULT_POLICY, algorithm: 'ara' }, { algorithms: ['pa', 'mdo', 'ara'], repair: false });
@@ -49,8 +49,12 @@ describe('PlanPolicy', { timeout: 120000 }, () => {
     const p = new PlanPolicy(DEFAULT_POLICY, { algorithms: ['pa', 'mdo'], repair: false });
     const r = p.next({ ...input, devices: 20 });
     assert.equal(r.algorithm, 'pa');
+    assert.equal(r.deadlineMs, DEFAULT_POLICY.deadlineMs, 'with a plan in force, the deadline applies');
+    assert.equal(p.next({ ...input, devices: 20, hasPrevious: false }).deadlineMs, 0, 'no plan in force yet: a late plan beats none');
     p.done(r, { ok: false, missedDeadline: true }, 0);
-    assert.equal(p.next({ ...input, devices: 20, now: 1000 }).algorithm, 'mdo');
+    const after = p.next({ ...input, devices: 20, now: 1000 });
+    assert.equal(after.algorithm, 'mdo');
+    assert.equal(after.deadlineMs, 0, 'right after a miss: a late plan beats a stale one');
     assert.equal(p.next({ ...input, devices: 20, now: 31_000 }).algorithm, 'pa');
   });
 });
@@ -94,11 +98,12 @@ describe('planner deadline', { timeout: 120000 }, () => {
       const [good] = await waitEvent<[{ header: { planId: number } }]>(st.ctl, 'planned', () => true);
       assert.equal(seen.at(-1)!.algorithm, 'pa');
       assert.equal(seen.at(-1)!.timeBudgetMs, 700);
-      assert.equal(seen.at(-1)!.deadlineMs, 5000);
+      assert.equal(seen.at(-1)!.deadlineMs, undefined, 'no plan in force yet: no deadline');
       stall = true;
       const failed = waitEvent<[string]>(st.ctl, 'plan-failed', () => true);
       d.report({ ...STATE, x: 40 });
       assert.match((await failed)[0], /missed its deadline/);
+      assert.equal(seen.at(-1)!.deadlineMs, 5000);
       assert.equal(st.ctl.latest!.header.planId, good.header.planId, 'the last good plan stays in force');
       assert.equal(d.lastDecision!.planId, good.header.planId);
       stall = false;
