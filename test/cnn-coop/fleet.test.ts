@@ -93,3 +93,32 @@ test('fleet generator: servers follow the fleet, resources keep the paper\'s loa
   assert.throws(() => fleetOptionsFrom({ 'devices-per-server': 2.5 }), (e: unknown) => e instanceof InputError && /--devices-per-server/.test(e.message));
   assert.throws(() => fleetOptionsFrom({ 'load-per-server': -1 }), (e: unknown) => e instanceof InputError && /--load-per-server/.test(e.message));
 });
+
+test('fleet/bound.ts: G(Y, s) at any loads stays below the proved optimum (random Y, small random scenarios with cloud, floors, tight deadlines)', async () => {
+  const { boundAt } = await import('../../src/cnn-coop/fleet/bound.ts');
+  const { precompute } = await import('../../src/cnn-coop/physics.ts');
+  const small = fc.record({
+    seed: fc.integer({ min: 0, max: 1e6 }),
+    devices: fc.integer({ min: 1, max: 6 }),
+    servers: fc.integer({ min: 1, max: 3 }),
+    deadlineScale: fc.double({ min: 0.3, max: 1.5, noNaN: true }),
+    minRateMbps: fc.constantFrom(0, 1, 20),
+    cloud: fc.boolean(),
+  }).map((p) => {
+    const s = generateScenario(p);
+    s.devices.forEach((d) => { d.deadlineS *= p.deadlineScale; d.minRateMbps = p.minRateMbps; });
+    if (p.cloud) s.cloud = { cpuGHz: 2000 };
+    return parseScenario(JSON.parse(JSON.stringify(s)));
+  });
+  const loads = fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { minLength: 9, maxLength: 9 });
+  let compared = 0;
+  fc.assert(fc.property(small, loads, (s, y) => {
+    const opt = runAlgorithm(exact, s);
+    if (opt.status !== 'optimal') return;
+    compared++;
+    const Y = Float64Array.from({ length: 3 * s.servers.length }, (_, i) => y[i]);
+    const g = boundAt(s, precompute(s), s.devices.map(() => false), Y);
+    assert.ok(g <= opt.totalLatencyS * (1 + 1e-9), `G = ${g} above the optimum ${opt.totalLatencyS}`);
+  }), { numRuns: 40 });
+  assert.ok(compared >= 10, `only ${compared} feasible instances`);
+});

@@ -1,17 +1,19 @@
 /**
  * `fleet`: `best` made to scale (issue 11) for fleets of thousands of devices on hundreds of
  * servers. Same problem (the generalised (19): any split, or local), same exact judge (the
- * per-server allocation (30)), but every step's work grows about linearly in M·N:
- *  1. Candidate options (fleet/options.ts): each task's nearest servers by whole-server latency.
- *  2. Greedy start (search.ts's greedyStart, the closed-form marginal cost).
- *  3. Improvement rounds (fleet/state.ts): every task's best move ranked by the closed-form
+ * per-server allocation (30)), but every step's work grows about linearly in M·N (docs/fleet.md):
+ *  1. Candidate options (fleet/options.ts): each task's 8 nearest servers by whole-server latency.
+ *  2. Greedy start (search.ts's greedyStart, the closed-form marginal cost), only to warm start:
+ *  3. the assignment relaxation (fleet/bound.ts), with column generation over every server and
+ *     split; its dual is the proved lower bound, its fractional solution widens each task's
+ *     candidates (servers it puts ≥ 5 % on) and gives the start plan (each task's heaviest option).
+ *  4. Improvement rounds (fleet/state.ts): each task's three best moves ranked by the closed-form
  *     surrogate weighted by the exact allocations' deadline multipliers, checked exactly on the
- *     one or two servers it touches (only those are re-allocated); no O(M²) swaps.
- *  4. Proved lower bound (fleet/bound.ts): the assignment relaxation's dual with per-task deadline
- *     prices, evaluated over every server and split in O(M·N·(K+2)).
- * `timeBudgetMs` bounds the wall time: improvement stops at 80 % of it (the plan is always the
- * best found, since only improving moves are taken), the bound gets what is left (at least one
- * evaluation), and the result is built from the allocations already made.
+ *     one or two servers they touch (only those are re-allocated, warm started); swaps when moves
+ *     stall; later rounds rank only the tasks that see a server changed.
+ * `timeBudgetMs`: the relaxation stops at 40 % of it, the moves at 85 % (the plan is always the
+ * best found: only improving moves are taken), and the result is built from the allocations
+ * already made. The set-up (the O(M·N) rate table and the candidates) is not cut short.
  */
 import type { Algorithm, SolveOptions } from '../../core/system.ts';
 import type { Result, Scenario } from '../model.ts';
@@ -42,7 +44,6 @@ const SUPPORT_WEIGHT = 0.05;
 export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
   const t0 = performance.now();
   const budget = options.timeBudgetMs;
-  const end = budget !== undefined ? t0 + budget : Infinity;
   const pre = precompute(s);
   const N = s.servers.length;
   const M = s.devices.length;
@@ -57,11 +58,11 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
   const start = Int32Array.from(greedy);
   let widened = 0;
   relax.support.forEach((cols, m) => {
-    const have = new Set(tasks[m].options.map((o) => o.server));
-    const extra = cols.filter(([n, , x]) => n >= 0 && x >= SUPPORT_WEIGHT && !have.has(n)).map(([n]) => n);
+    const opts = tasks[m].options;
+    const extra = cols.filter(([n, , x]) => n >= 0 && x >= SUPPORT_WEIGHT && !opts.some((o) => o.server === n)).map(([n]) => n);
     if (extra.length > 0) {
-      const own = greedy[m] >= 0 ? tasks[m].options[greedy[m]] : undefined;
-      tasks[m] = optionsOn(s, pre, m, [...have, ...new Set(extra)]);
+      const own = greedy[m] >= 0 ? opts[greedy[m]] : undefined;
+      tasks[m] = optionsOn(s, pre, m, [...new Set([...opts.map((o) => o.server), ...extra])]);
       widened++;
       const back = own ? tasks[m].options.findIndex((o) => o.server === own.server && o.split!.layers === own.split!.layers && o.split!.finishAt === own.split!.finishAt) : -1;
       start[m] = back;
@@ -79,7 +80,6 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
   remember(s, pre, { tasks, choice: state.choice });
   const totals = state.totals();
   const hopeless = tasks.flatMap((t, m) => (t.hopeless ? [s.devices[m].id] : []));
-  void end;
   // The bound is on plans that meet every deadline; next to a plan that misses some it would print
   // a meaningless gap, so it is then kept in `info` only (as `best` does).
   const boundHolds = hopeless.length === 0 && totals.violators === 0 && Number.isFinite(relax.bound);

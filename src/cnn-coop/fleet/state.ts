@@ -11,10 +11,12 @@ import type { TaskOptions } from '../options.ts';
  * exact allocations, server n's weighted optimal cost without deadlines is Σ_r U_nr² with
  * U_nr = Σ_{i on n} sqrt(w_i t_ir), so moving task m from (n, v) to (n', v') changes it by
  *   -(2 U_n·v - |v|²) + 2 U_n'·v' + |v'|²  (plus the share-free terms),
- * O(1) per candidate. A round ranks every task's best move by it (O(M·options)), then checks the
- * ranked moves exactly, re-allocating only the (at most two) servers a move touches and refreshing
- * their U and w; a move whose servers changed earlier in the round is re-ranked against the fresh
- * U first. A move is taken when it lowers the exact cost, so the plan never gets worse.
+ * O(1) per candidate. A round ranks each task's three best moves by it (O(M·options)), then checks
+ * the ranked moves exactly, re-allocating only the (at most two) servers a move touches, warm
+ * started from their prices, and refreshing their U and w; a move whose servers changed earlier in
+ * the round has its surrogate change recomputed first. A move is taken when it lowers the exact
+ * cost, so the plan never gets worse. When no move is taken, swaps are ranked and checked the same
+ * way. Later rounds rank only the tasks that see a server changed in the round before.
  *
  * Exact cost: Σ latencies plus `penalty` for every task whose deadline or rate is given up by the
  * allocation (or whose local computing misses its deadline): feasibility comes first. Costs are
@@ -48,6 +50,9 @@ export class FleetState {
   /** Task m's options are [off[m], off[m + 1]) in the flat arrays; sq holds sqrt of each option's three times. */
   private readonly off: Int32Array;
   private readonly sq: Float64Array;
+  /** Share-free time and server of each option. */
+  private readonly fx: Float64Array;
+  private readonly os: Int32Array;
   /** Per task, made when first needed: (server, first option, end) triples; options are grouped by server. */
   private readonly groups: (Int32Array | undefined)[];
 
@@ -79,11 +84,15 @@ export class FleetState {
     this.off = new Int32Array(this.M + 1);
     for (let m = 0; m < this.M; m++) this.off[m + 1] = this.off[m] + tasks[m].options.length;
     this.sq = new Float64Array(3 * this.off[this.M]);
+    this.fx = new Float64Array(this.off[this.M]);
+    this.os = new Int32Array(this.off[this.M]);
     for (let m = 0; m < this.M; m++) {
       const opts = tasks[m].options;
       for (let c = 0; c < opts.length; c++) {
         const j = 3 * (this.off[m] + c);
         const t = opts[c].task;
+        this.fx[this.off[m] + c] = t.fixedS;
+        this.os[this.off[m] + c] = opts[c].server;
         this.sq[j] = Math.sqrt(t.txS); this.sq[j + 1] = Math.sqrt(t.computeS); this.sq[j + 2] = Math.sqrt(t.backhaulS);
       }
     }
@@ -219,9 +228,9 @@ export class FleetState {
 
   /** Up to `k` moves of m of least surrogate change, all improving (delta < 0). */
   bestMoves(m: number, k: number): { c: number; delta: number }[] {
+    // moveDelta for every option, with the parts that do not depend on the target computed once.
     const out: { c: number; delta: number }[] = [];
-    const consider = (c: number) => {
-      const d = this.moveDelta(m, c);
+    const consider = (c: number, d: number) => {
       if (!(d < 0) || (out.length === k && d >= out[k - 1].delta)) return;
       if (out.length === k) out.pop();
       let i = out.length;
@@ -229,9 +238,33 @@ export class FleetState {
       while (i > 0 && out[i - 1].delta > d) { out[i] = out[i - 1]; i--; }
       out[i] = { c, delta: d };
     };
+    const U = this.U;
+    const v = this.sq;
+    const cur = this.choice[m];
+    const from = this.serverOf(m);
+    const wm = this.w[m];
+    const sw = Math.sqrt(wm);
+    const base = this.off[m];
+    const linCur = cur < 0 ? wm * this.localCost(m) : wm * this.fx[base + cur];
+    let a0 = 0; let a1 = 0; let a2 = 0; let removed = 0;
+    if (from >= 0) {
+      const j = 3 * (base + cur);
+      a0 = sw * v[j]; a1 = sw * v[j + 1]; a2 = sw * v[j + 2];
+      removed = a0 * (2 * U[3 * from] - a0) + a1 * (2 * U[3 * from + 1] - a1) + a2 * (2 * U[3 * from + 2] - a2);
+    }
     const t = this.tasks[m];
-    if (this.choice[m] >= 0 && Number.isFinite(t.localS)) consider(-1);
-    for (let c = 0; c < t.options.length; c++) if (c !== this.choice[m]) consider(c);
+    if (cur >= 0 && Number.isFinite(t.localS)) consider(-1, wm * this.localCost(m) - linCur - removed);
+    const end = this.off[m + 1] - base;
+    for (let c = 0; c < end; c++) {
+      if (c === cur) continue;
+      const to = this.os[base + c];
+      const j = 3 * (base + c);
+      const b0 = sw * v[j]; const b1 = sw * v[j + 1]; const b2 = sw * v[j + 2];
+      const same = to === from;
+      const d = wm * this.fx[base + c] - linCur - removed
+        + b0 * (2 * (U[3 * to] - (same ? a0 : 0)) + b0) + b1 * (2 * (U[3 * to + 1] - (same ? a1 : 0)) + b1) + b2 * (2 * (U[3 * to + 2] - (same ? a2 : 0)) + b2);
+      consider(c, d);
+    }
     return out;
   }
 
@@ -303,10 +336,22 @@ export class FleetState {
     const maxRounds = opts.maxRounds ?? 50;
     const scope = opts.scope ? [...opts.scope] : Array.from({ length: this.M }, (_, m) => m);
     const stamp = new Int32Array(this.N).fill(-1);
+    // After the first round only tasks that see a server changed in the last round are ranked
+    // again: every other task's surrogate changes are as they were (no better move, or one whose
+    // exact check failed on servers that have not changed since).
+    let active = scope;
     for (let round = 0; round < maxRounds && performance.now() < deadline; round++) {
       this.rounds++;
+      if (round > 0) {
+        active = scope.filter((m) => {
+          const n = this.serverOf(m);
+          if (n >= 0 && stamp[n] === round - 1) return true;
+          for (let i = this.off[m]; i < this.off[m + 1]; i++) if (stamp[this.os[i]] === round - 1) return true;
+          return false;
+        });
+      }
       const ranked: { m: number; c: number; delta: number }[] = [];
-      for (const m of scope) for (const b of this.bestMoves(m, 3)) ranked.push({ m, ...b });
+      for (const m of active) for (const b of this.bestMoves(m, 3)) ranked.push({ m, ...b });
       ranked.sort((x, y) => x.delta - y.delta);
       let taken = 0;
       const moved = new Set<number>();
@@ -330,7 +375,7 @@ export class FleetState {
       if (taken > 0) continue;
       // Moves are exhausted: try swaps, ranked the same way.
       const ts = performance.now();
-      const swaps = this.swapCandidates(scope).sort((x, y) => x.delta - y.delta);
+      const swaps = this.swapCandidates(active).sort((x, y) => x.delta - y.delta);
       this.swapMs += performance.now() - ts;
       this.swapRounds++;
       const swapped = new Set<number>();
