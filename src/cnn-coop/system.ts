@@ -5,7 +5,7 @@ import { generateScenario, fleetGenerateOptions, fleetOptionsFrom } from './gene
 import { formatResult } from './format.ts';
 import { verifyCnnCoop } from '../verify/cnn-coop.ts';
 import { resolveProfile, builtinProfiles } from './profiles/index.ts';
-import { pa, paSpec, paLoadLimit, mecOnly, mccOnly } from './algorithms/pa.ts';
+import { pa, paSpec, paHighs, paLoadLimit, mecOnly, mccOnly } from './algorithms/pa.ts';
 import { rlt0 } from './algorithms/rlt0.ts';
 import { ara } from './algorithms/ara.ts';
 import { mdo } from './algorithms/mdo.ts';
@@ -53,7 +53,7 @@ export const cnnCoop: SystemDefinition<Scenario, Result> = {
     // by the network's size relative to Table I's (the paper's U[2,4] is for its own network).
     return cnn === 'table1' ? scenario : withProfile(scenario, cnn, profile);
   },
-  algorithms: [pa, paSpec, rlt0, ara, mdo, ihra, eejs, mecOnly, mccOnly, paLoadLimit, best, fleet, exact],
+  algorithms: [pa, paSpec, paHighs, rlt0, ara, mdo, ihra, eejs, mecOnly, mccOnly, paLoadLimit, best, fleet, exact],
   defaultAlgorithm: 'pa',
   verify: verifyCnnCoop,
   lowerBound: (s) => lowerBoundOf(s),

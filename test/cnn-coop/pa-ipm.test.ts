@@ -65,3 +65,14 @@ test('the certificate: any nonnegative multipliers bound the optimum from below,
       assert.ok(upper >= ref.objective + slack - 1e-7 * (1 + Math.abs(ref.objective)), `repaired value ${upper} below the optimum ${ref.objective}`);
     }), { numRuns: 15 });
 });
+
+test('pa (interior-point stage 2) and pa-highs (cutting planes) make the same plan on the paper\'s setting, and both pass the checker', async () => {
+  const { pa, paHighs } = await import('../../src/cnn-coop/algorithms/pa.ts');
+  const { verifyCnnCoop } = await import('../../src/verify/cnn-coop.ts');
+  for (const seed of [1, 2]) {
+    const s = generateScenario({ seed, devices: 30, servers: 2 });
+    const a = pa.solve(s), b = paHighs.solve(s);
+    assert.deepEqual(a.tasks.map((t) => t.place), b.tasks.map((t) => t.place), `seed ${seed}: different placements`);
+    for (const r of [a, b]) assert.ok(verifyCnnCoop(s, r).ok, `${r.algorithm}: ${JSON.stringify(verifyCnnCoop(s, r).issues.slice(0, 2))}`);
+  }
+});

@@ -3,7 +3,7 @@ import type { Result, Scenario } from '../model.ts';
 import { precompute, allSplits, type Split, type Precomputed } from '../physics.ts';
 import { layerSearch } from '../layer-search.ts';
 import { RLT_EPS, roundRule28, solveRlt, type RltSolution } from '../rlt.ts';
-import { solveHull } from '../rlt-hull-solve.ts';
+import { solveHull, type HullMethod } from '../rlt-hull-solve.ts';
 import { buildResult, type Placement, type SharePolicy } from '../plan.ts';
 
 /**
@@ -27,6 +27,8 @@ export interface PaVariant {
   loadLimits?: boolean;
   /** Stage 2's reading of (27): 'hull' (default) or the spec's bound-factor reading. */
   relaxation?: 'hull' | 'spec';
+  /** How the hull relaxation is solved (rlt-hull-solve.ts); default 'auto' (the interior-point method). */
+  method?: HullMethod;
 }
 
 export interface PaStages {
@@ -39,7 +41,7 @@ export function runPaStages(s: Scenario, pre: Precomputed, variant: PaVariant): 
   const splits = layerSearch(s, pre, variant.splitsOf ? (n) => variant.splitsOf!(pre, n) : undefined);
   const relaxation = variant.relaxation === 'spec'
     ? solveRlt(s, pre, splits, { loadLimits: variant.loadLimits })
-    : solveHull(s, pre, splits, { maxTasks: variant.loadLimits ? s.servers.map((srv) => srv.maxTasks) : undefined });
+    : solveHull(s, pre, splits, { method: variant.method, maxTasks: variant.loadLimits ? s.servers.map((srv) => srv.maxTasks) : undefined });
   const assignment = roundRule28(relaxation.x);
   if (variant.loadLimits) enforceLoadLimits(s, relaxation.x, assignment);
   return { splits, relaxation, assignment };
@@ -102,6 +104,12 @@ export const paSpec: Algorithm<Scenario, Result> = {
   name: 'pa-spec',
   description: "PA with stage 2 read as the spec's §3 (bound-factor products, the printed x dropped): the weaker relaxation",
   solve: (s) => solvePaVariant(s, { name: 'pa-spec', relaxation: 'spec' }),
+};
+
+export const paHighs: Algorithm<Scenario, Result> = {
+  name: 'pa-highs',
+  description: 'PA (hull reading) with stage 2 solved by HiGHS cutting planes, the reference for the interior-point method',
+  solve: (s) => solvePaVariant(s, { name: 'pa-highs', method: 'highs' }),
 };
 
 export const paLoadLimit: Algorithm<Scenario, Result> = {
