@@ -1,6 +1,7 @@
 import type { Allocation, AllocTask } from '../allocation.ts';
 import { quickAllocate } from '../quick-allocation.ts';
 import type { TaskOptions } from '../options.ts';
+import { swapCandidates } from './swaps.ts';
 
 /**
  * A fleet plan under improvement: each task's option (index into its candidate options, -1 local),
@@ -48,15 +49,15 @@ export class FleetState {
   swapMs = 0;
   swapRounds = 0;
   /** Task m's options are [off[m], off[m + 1]) in the flat arrays; sq holds sqrt of each option's three times. */
-  private readonly off: Int32Array;
-  private readonly sq: Float64Array;
+  readonly off: Int32Array;
+  readonly sq: Float64Array;
   /** Share-free time and server of each option. */
   private readonly fx: Float64Array;
   private readonly os: Int32Array;
   /** Per task, made when first needed: (server, first option, end) triples; options are grouped by server. */
   private readonly groups: (Int32Array | undefined)[];
 
-  private groupsOf(m: number): Int32Array {
+  groupsOf(m: number): Int32Array {
     let g = this.groups[m];
     if (!g) {
       const out: number[] = [];
@@ -269,65 +270,6 @@ export class FleetState {
   }
 
   /**
-   * Swap candidates: a on server n1 and b on n2 exchange servers, each taking its best split there
-   * (surrogate), for n2 among the servers a's own best moves go to and every b there that may use
-   * n1. O(M · 3 · members per server) per call.
-   */
-  swapCandidates(scope: number[]): { a: number; ca: number; b: number; cb: number; delta: number }[] {
-    const out: { a: number; ca: number; b: number; cb: number; delta: number }[] = [];
-    const U = this.U;
-    /** Least surrogate cost of m on server n when its load is U_n - sw_x·sq_x (x's current vector): [option, cost]. */
-    let bestC = -1;
-    const v = this.sq;
-    const bestOn = (m: number, n: number, x: number): number => {
-      const sw = Math.sqrt(this.w[m]);
-      const jx = 3 * (this.off[x] + this.choice[x]);
-      const swx = Math.sqrt(this.w[x]);
-      const L0 = U[3 * n] - swx * v[jx]; const L1 = U[3 * n + 1] - swx * v[jx + 1]; const L2 = U[3 * n + 2] - swx * v[jx + 2];
-      let bestD = Infinity;
-      bestC = -1;
-      const g = this.groupsOf(m);
-      let lo = 0;
-      let hi = 0;
-      for (let i = 0; i < g.length; i += 3) if (g[i] === n) { lo = g[i + 1]; hi = g[i + 2]; break; }
-      const base = 3 * this.off[m];
-      for (let c = lo; c < hi; c++) {
-        const b0 = sw * v[base + 3 * c]; const b1 = sw * v[base + 3 * c + 1]; const b2 = sw * v[base + 3 * c + 2];
-        const d = this.w[m] * this.tasks[m].options[c].task.fixedS + b0 * (2 * L0 + b0) + b1 * (2 * L1 + b1) + b2 * (2 * L2 + b2);
-        if (d < bestD) { bestD = d; bestC = c; }
-      }
-      return bestD;
-    };
-    const removal = (m: number, n: number) => {
-      const c = this.choice[m];
-      const j = 3 * (this.off[m] + c);
-      const sw = Math.sqrt(this.w[m]);
-      const a0 = sw * v[j]; const a1 = sw * v[j + 1]; const a2 = sw * v[j + 2];
-      return this.w[m] * this.tasks[m].options[c].task.fixedS + a0 * (2 * U[3 * n] - a0) + a1 * (2 * U[3 * n + 1] - a1) + a2 * (2 * U[3 * n + 2] - a2);
-    };
-    const targets = new Set<number>();
-    for (const a of scope) {
-      const n1 = this.serverOf(a);
-      if (n1 < 0) continue;
-      const remA = removal(a, n1);
-      // The servers a would move to on its own (its best-ranked moves): a swap makes room there.
-      targets.clear();
-      for (const mv of this.bestMoves(a, 3)) { const n = this.serverOf(a, mv.c); if (n >= 0 && n !== n1) targets.add(n); }
-      for (const n2 of targets) {
-        for (const b of this.members[n2]) {
-          const dB = bestOn(b, n1, a);
-          if (bestC < 0) continue;
-          const cb = bestC;
-          const dA = bestOn(a, n2, b);
-          const delta = dA + dB - remA - removal(b, n2);
-          if (delta < 0) out.push({ a, ca: bestC, b, cb, delta });
-        }
-      }
-    }
-    return out;
-  }
-
-  /**
    * Rounds of ranked moves (each task's best three) until none improves, then a round of ranked
    * swaps; back to moves after a swap is taken. Stops at the round limit or the deadline.
    */
@@ -375,7 +317,7 @@ export class FleetState {
       if (taken > 0) continue;
       // Moves are exhausted: try swaps, ranked the same way.
       const ts = performance.now();
-      const swaps = this.swapCandidates(active).sort((x, y) => x.delta - y.delta);
+      const swaps = swapCandidates(this, active).sort((x, y) => x.delta - y.delta);
       this.swapMs += performance.now() - ts;
       this.swapRounds++;
       const swapped = new Set<number>();
