@@ -1,4 +1,4 @@
-import type { Scenario } from './model.ts';
+import type { CnnProfile, Scenario } from './model.ts';
 import { allSplits, type Precomputed, type Split } from './physics.ts';
 import { allocTask } from './plan.ts';
 import type { AllocTask } from './allocation.ts';
@@ -45,20 +45,45 @@ function dominates(x: AllocTask, y: AllocTask): boolean {
 }
 
 export function taskOptions(s: Scenario, pre: Precomputed): TaskOptions[] {
-  return s.devices.map((d, m) => {
-    const all: TaskOption[] = [];
-    s.servers.forEach((_, n) => {
-      for (const split of allSplits(pre.profiles[n])) {
-        const task = allocTask(s, pre, m, n, split);
-        all.push({ server: n, split, task, aloneS: task.txS + task.computeS + task.backhaulS + task.fixedS });
-      }
-    });
-    const meets = (o: TaskOption) => o.aloneS <= d.deadlineS * (1 + TOL) && o.task.minAlpha <= 1;
-    const localS = pre.localS[m] <= d.deadlineS ? pre.localS[m] : Infinity;
-    let kept = all.filter(meets);
-    const hopeless = kept.length === 0 && localS === Infinity;
-    if (hopeless) kept = all.map((o) => ({ ...o, task: { ...o.task, deadlineS: Infinity, minAlpha: Math.min(o.task.minAlpha, 1) } }));
-    const options = kept.filter((o, i) => !kept.some((p, j) => p.server === o.server && j !== i && dominates(p.task, o.task) && (!dominates(o.task, p.task) || j < i)));
-    return { options, localS: hopeless ? pre.localS[m] : localS, hopeless, deadlineS: d.deadlineS };
-  });
+  const every = s.servers.map((_, n) => n);
+  return s.devices.map((_, m) => optionsOn(s, pre, m, every));
 }
+
+const splitCache = new WeakMap<CnnProfile, Split[]>();
+/** `allSplits(p)`, made once per profile (option building calls it per task and server). */
+export function splitsOf(p: CnnProfile): Split[] {
+  let v = splitCache.get(p);
+  if (!v) { v = allSplits(p); splitCache.set(p, v); }
+  return v;
+}
+
+/** Options of device m on the given servers (the rules above). */
+export function optionsOn(s: Scenario, pre: Precomputed, m: number, servers: number[]): TaskOptions {
+  const d = s.devices[m];
+  const all: TaskOption[] = [];
+  for (const n of servers) {
+    for (const split of splitsOf(pre.profiles[n])) {
+      const task = allocTask(s, pre, m, n, split);
+      all.push({ server: n, split, task, aloneS: task.txS + task.computeS + task.backhaulS + task.fixedS });
+    }
+  }
+  const meets = (o: TaskOption) => o.aloneS <= d.deadlineS * (1 + TOL) && o.task.minAlpha <= 1;
+  const localS = pre.localS[m] <= d.deadlineS ? pre.localS[m] : Infinity;
+  let kept = all.filter(meets);
+  const hopeless = kept.length === 0 && localS === Infinity;
+  if (hopeless) kept = all.map((o) => ({ ...o, task: { ...o.task, deadlineS: Infinity, minAlpha: Math.min(o.task.minAlpha, 1) } }));
+  // Dominance is within a server, and kept is grouped by server: compare inside each group only.
+  const options: TaskOption[] = [];
+  for (let g = 0; g < kept.length;) {
+    let e = g;
+    while (e < kept.length && kept[e].server === kept[g].server) e++;
+    for (let i = g; i < e; i++) {
+      let dominated = false;
+      for (let j = g; j < e && !dominated; j++) dominated = j !== i && dominates(kept[j].task, kept[i].task) && (!dominates(kept[i].task, kept[j].task) || j < i);
+      if (!dominated) options.push(kept[i]);
+    }
+    g = e;
+  }
+  return { options, localS: hopeless ? pre.localS[m] : localS, hopeless, deadlineS: d.deadlineS };
+}
+

@@ -1,8 +1,8 @@
-import type { CnnProfile, Scenario } from '../model.ts';
+import type { Scenario } from '../model.ts';
 import { allSplits, type Precomputed, type Split } from '../physics.ts';
-import { allocTask } from '../plan.ts';
-import type { AllocTask } from '../allocation.ts';
-import type { TaskOption, TaskOptions } from '../options.ts';
+import { optionsOn, splitsOf, type TaskOptions } from '../options.ts';
+
+export { optionsOn, splitsOf };
 
 /**
  * The fleet planner's candidate options: the same TaskOptions as options.ts (local, or a server
@@ -20,19 +20,6 @@ export const DEFAULT_CANDIDATE_SERVERS = 8;
 /** Index of a split in `allSplits` of its profile: 0 raw to the cloud, k = 1..K to the cloud, K + 1 all at the edge. */
 export const splitIndex = (split: Split): number => (split.finishAt === 'edge' ? split.layers + 1 : split.layers);
 
-const splitCache = new WeakMap<CnnProfile, Split[]>();
-/** `allSplits(p)`, made once per profile (option building calls it per task and server). */
-export function splitsOf(p: CnnProfile): Split[] {
-  let v = splitCache.get(p);
-  if (!v) { v = allSplits(p); splitCache.set(p, v); }
-  return v;
-}
-
-const TOL = 1e-12;
-
-function dominates(x: AllocTask, y: AllocTask): boolean {
-  return x.txS <= y.txS && x.computeS <= y.computeS && x.backhaulS <= y.backhaulS && x.fixedS <= y.fixedS && x.minAlpha <= y.minAlpha;
-}
 
 /** Per-server split constants: edge compute and backhaul seconds per Mbit, cloud seconds per Mbit. */
 export interface SplitTable {
@@ -80,36 +67,6 @@ export function nearestServers(s: Scenario, pre: Precomputed, table: SplitTable,
     score[i] = v;
   }
   return best;
-}
-
-/** Options of device m on the given servers (options.ts's rules). */
-export function optionsOn(s: Scenario, pre: Precomputed, m: number, servers: number[]): TaskOptions {
-  const d = s.devices[m];
-  const all: TaskOption[] = [];
-  for (const n of servers) {
-    for (const split of splitsOf(pre.profiles[n])) {
-      const task = allocTask(s, pre, m, n, split);
-      all.push({ server: n, split, task, aloneS: task.txS + task.computeS + task.backhaulS + task.fixedS });
-    }
-  }
-  const meets = (o: TaskOption) => o.aloneS <= d.deadlineS * (1 + TOL) && o.task.minAlpha <= 1;
-  const localS = pre.localS[m] <= d.deadlineS ? pre.localS[m] : Infinity;
-  let kept = all.filter(meets);
-  const hopeless = kept.length === 0 && localS === Infinity;
-  if (hopeless) kept = all.map((o) => ({ ...o, task: { ...o.task, deadlineS: Infinity, minAlpha: Math.min(o.task.minAlpha, 1) } }));
-  // Dominance is within a server, and kept is grouped by server: compare inside each group only.
-  const options: TaskOption[] = [];
-  for (let g = 0; g < kept.length;) {
-    let e = g;
-    while (e < kept.length && kept[e].server === kept[g].server) e++;
-    for (let i = g; i < e; i++) {
-      let dominated = false;
-      for (let j = g; j < e && !dominated; j++) dominated = j !== i && dominates(kept[j].task, kept[i].task) && (!dominates(kept[i].task, kept[j].task) || j < i);
-      if (!dominated) options.push(kept[i]);
-    }
-    g = e;
-  }
-  return { options, localS: hopeless ? pre.localS[m] : localS, hopeless, deadlineS: d.deadlineS };
 }
 
 /** Candidate options of every device on its `count` nearest servers. */
