@@ -62,3 +62,15 @@ test('PA is deterministic: the same scenario gives the same plan', () => {
   const a = pa.solve(s), b = pa.solve(s);
   assert.deepEqual(a.tasks, b.tasks);
 });
+
+test('every cnn-coop algorithm plans a scenario with no device as an empty, checker-passing plan', async () => {
+  const { cnnCoop } = await import('../../src/cnn-coop/system.ts');
+  const s = generateScenario({ seed: 1, devices: 0, servers: 2 });
+  for (const algorithm of cnnCoop.algorithms) {
+    const r = algorithm.solve(s);
+    assert.equal(r.tasks.length, 0, algorithm.name);
+    assert.equal(r.totalLatencyS, 0, algorithm.name);
+    assert.notEqual(r.status, 'infeasible', algorithm.name);
+    assert.ok(verifyCnnCoop(s, r).ok, algorithm.name);
+  }
+});

@@ -39,7 +39,10 @@ export interface PaStages {
 
 export function runPaStages(s: Scenario, pre: Precomputed, variant: PaVariant): PaStages {
   const splits = layerSearch(s, pre, variant.splitsOf ? (n) => variant.splitsOf!(pre, n) : undefined);
-  const relaxation = variant.relaxation === 'spec'
+  // With no device there is nothing to relax, and HiGHS refuses a model without columns.
+  const relaxation: RltSolution = s.devices.length === 0
+    ? { x: [], iota: [], nu: [], oslash: [], objective: 0, deadlineSlackS: [], rounds: 0, cuts: 0 }
+    : variant.relaxation === 'spec'
     ? solveRlt(s, pre, splits, { loadLimits: variant.loadLimits })
     : solveHull(s, pre, splits, { method: variant.method, maxTasks: variant.loadLimits ? s.servers.map((srv) => srv.maxTasks) : undefined });
   const assignment = roundRule28(relaxation.x);
