@@ -97,16 +97,10 @@ export function solveHullData(d: RltData, opts: HullOptions = {}): RltSolution {
   return withLpSession({ numCols, cost, lower, upper, rows, offset: d.allLocalS, options }, (lp) => {
     let cuts = 0;
     let rounds = 0;
-    let relaxed = false;
     const maxRounds = opts.maxRounds ?? 500;
     for (;;) {
       rounds++;
-      let sol = lp.solve();
-      if (sol.status !== 'optimal' && !relaxed) {
-        lp.setOptions({ primal_feasibility_tolerance: 1e-7, dual_feasibility_tolerance: 1e-7 });
-        relaxed = true;
-        sol = lp.solve();
-      }
+      const sol = lp.solveTightOrDefault();
       if (sol.status !== 'optimal') throw new Error(`hull relaxation: HiGHS returned ${sol.status}`);
       const newCuts: LinearRow[] = [];
       for (let q = 0; q < P; q++) {

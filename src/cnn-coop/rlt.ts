@@ -140,24 +140,16 @@ export function solveRlt(s: Scenario, pre: Precomputed, splits: Split[][], opts:
   return withLpSession({ numCols, cost, lower, upper, rows, offset, options }, (lp) => {
     let cuts = 0;
     let rounds = 0;
-    let relaxedTolerances = false;
     const maxRounds = opts.maxRounds ?? 200;
     for (;;) {
       rounds++;
-      let sol = lp.solve();
-      if (sol.status !== 'optimal' && !relaxedTolerances) {
-        // The tight tolerances above occasionally leave HiGHS without a verdict on a nearly
-        // degenerate cut set; its defaults (1e-7) still give a solution good to about that.
-        lp.setOptions({ primal_feasibility_tolerance: 1e-7, dual_feasibility_tolerance: 1e-7 });
-        relaxedTolerances = true;
-        sol = lp.solve();
-      }
+      const sol = lp.solveTightOrDefault();
       if (sol.status !== 'optimal') throw new Error(`RLT relaxation: HiGHS returned ${sol.status}`);
       const newCuts: LinearRow[] = [];
       for (let q = 0; q < P; q++) {
         for (let r = 0; r < 3; r++) {
           const v = sol.x[col(q, 1 + r)];
-          if (1 / v - sol.x[col(q, 4 + r)] > (relaxedTolerances ? 1e-6 : tol)) newCuts.push(tangent(q, r, v));
+          if (1 / v - sol.x[col(q, 4 + r)] > (lp.tolerancesRelaxed ? 1e-6 : tol)) newCuts.push(tangent(q, r, v));
         }
       }
       if (newCuts.length === 0 || rounds >= maxRounds) {

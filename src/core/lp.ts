@@ -92,6 +92,24 @@ export class LpSession {
     this.model.options.set({ output_flag: false, ...(lp.options ?? {}) });
   }
 
+  /** Whether `solveTightOrDefault` had to fall back to HiGHS's default tolerances. */
+  tolerancesRelaxed = false;
+
+  /**
+   * Solves under the session's (tight) tolerances; if HiGHS gives no verdict, as it occasionally
+   * does on a nearly degenerate cut set, falls back once for good to its defaults (1e-7), which
+   * still give a solution good to about that.
+   */
+  solveTightOrDefault(): LpSolution {
+    let sol = this.solve();
+    if (sol.status !== 'optimal' && !this.tolerancesRelaxed) {
+      this.setOptions({ primal_feasibility_tolerance: 1e-7, dual_feasibility_tolerance: 1e-7 });
+      this.tolerancesRelaxed = true;
+      sol = this.solve();
+    }
+    return sol;
+  }
+
   setOptions(options: Record<string, number | string | boolean>): void {
     this.model.options.set(options);
   }
