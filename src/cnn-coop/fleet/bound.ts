@@ -1,5 +1,5 @@
 import type { Scenario } from '../model.ts';
-import { allSplits, type Precomputed } from '../physics.ts';
+import { allSplits, type Precomputed, splitFactors, totalCycles } from '../physics.ts';
 import type { TaskOptions } from '../options.ts';
 import { splitIndex } from './options.ts';
 
@@ -61,10 +61,9 @@ function geometry(s: Scenario, pre: Precomputed): Geometry {
   };
   s.servers.forEach((srv, n) => {
     const p = pre.profiles[n];
-    const total = p.totalGigacyclesPerMbit ?? p.gigacyclesPerMbit[p.gigacyclesPerMbit.length - 1];
+    const total = totalCycles(p);
     allSplits(p).forEach((split, k) => {
-      const cycles = split.finishAt === 'edge' ? total : split.layers === 0 ? 0 : p.gigacyclesPerMbit[split.layers - 1];
-      const reduction = split.finishAt === 'edge' ? 0 : split.layers === 0 ? 1 : p.reduction[split.layers - 1];
+      const { gigacyclesPerMbit: cycles, reduction } = splitFactors(p, split);
       const cloud = s.cloud && split.finishAt === 'cloud' ? (total - cycles) / s.cloud.cpuGHz : 0;
       const i = n * K2 + k;
       g.sqCompute[i] = Math.sqrt(cycles / srv.cpuGHz);

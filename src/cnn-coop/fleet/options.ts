@@ -1,5 +1,5 @@
 import type { Scenario } from '../model.ts';
-import { allSplits, type Precomputed, type Split } from '../physics.ts';
+import { allSplits, type Precomputed, type Split, splitFactors, totalCycles } from '../physics.ts';
 import { optionsOn, splitsOf, type TaskOptions } from '../options.ts';
 
 export { optionsOn, splitsOf };
@@ -37,10 +37,9 @@ export function splitTable(s: Scenario, pre: Precomputed): SplitTable {
   const cloud = new Float64Array(N * splitsPer).fill(Infinity);
   s.servers.forEach((srv, n) => {
     const p = pre.profiles[n];
-    const total = p.totalGigacyclesPerMbit ?? p.gigacyclesPerMbit[p.gigacyclesPerMbit.length - 1];
+    const total = totalCycles(p);
     allSplits(p).forEach((split, k) => {
-      const cycles = split.finishAt === 'edge' ? total : split.layers === 0 ? 0 : p.gigacyclesPerMbit[split.layers - 1];
-      const reduction = split.finishAt === 'edge' ? 0 : split.layers === 0 ? 1 : p.reduction[split.layers - 1];
+      const { gigacyclesPerMbit: cycles, reduction } = splitFactors(p, split);
       edge[n * splitsPer + k] = cycles / srv.cpuGHz + reduction / srv.backhaulMbps;
       cloud[n * splitsPer + k] = s.cloud && split.finishAt === 'cloud' ? (total - cycles) / s.cloud.cpuGHz : 0;
     });
