@@ -106,6 +106,15 @@ export function buildResult(s: Scenario, pre: Precomputed, algorithm: string, pl
       ...(violation ? { violation } : {}),
     };
   });
+  return resultFromRows(algorithm, tasks, {
+    ...extra,
+    info: { ...(extra.info ?? {}), ...(policy.kind === 'optimal' ? { allocationSweeps } : {}), ...(sentLocal.length > 0 ? { sentLocalAfterAllocation: sentLocal } : {}) },
+  });
+}
+
+/** The result document around a plan's task rows: status, totals and deadline misses all follow from the rows. */
+export function resultFromRows(algorithm: string, tasks: TaskResult[],
+  extra: { lowerBound?: number | null; info?: Record<string, unknown>; optimal?: boolean } = {}): Result {
   const infeasibleTasks = tasks.filter((t) => !t.meetsDeadline).map((t) => t.device);
   return {
     system: 'cnn-coop',
@@ -117,6 +126,6 @@ export function buildResult(s: Scenario, pre: Precomputed, algorithm: string, pl
     lowerBound: extra.lowerBound ?? null,
     tasks,
     ...(infeasibleTasks.length > 0 ? { infeasibleTasks } : {}),
-    info: { ...(extra.info ?? {}), ...(policy.kind === 'optimal' ? { allocationSweeps } : {}), ...(sentLocal.length > 0 ? { sentLocalAfterAllocation: sentLocal } : {}) },
+    info: extra.info ?? {},
   };
 }

@@ -1,6 +1,6 @@
 import type { Result, Scenario, TaskResult } from '../model.ts';
 import type { Precomputed } from '../physics.ts';
-import { buildResult, type Placement } from '../plan.ts';
+import { buildResult, resultFromRows, type Placement } from '../plan.ts';
 import type { FleetState } from './state.ts';
 
 /**
@@ -60,17 +60,5 @@ export function repairedResult(s: Scenario, pre: Precomputed, state: FleetState,
   const part = buildResult(sub, subPre, algorithm, placement, { kind: 'given', alpha, beta, lambda }, extra);
   const fresh = new Map(part.tasks.map((t) => [t.device, t]));
   const tasks: TaskResult[] = s.devices.map((d) => fresh.get(d.id) ?? previousRows.get(d.id)!);
-  const infeasibleTasks = tasks.filter((t) => !t.meetsDeadline).map((t) => t.device);
-  return {
-    system: 'cnn-coop',
-    algorithm,
-    status: infeasibleTasks.length > 0 ? 'infeasible' : 'feasible',
-    totalLatencyS: tasks.reduce((a, t) => a + t.latencyS, 0),
-    deviceEnergyJ: tasks.reduce((a, t) => a + t.energyJ, 0),
-    solveMs: 0,
-    lowerBound: extra.lowerBound ?? null,
-    tasks,
-    ...(infeasibleTasks.length > 0 ? { infeasibleTasks } : {}),
-    info: { ...(part.info ?? {}), rowsRebuilt: redo.length },
-  };
+  return resultFromRows(algorithm, tasks, { lowerBound: extra.lowerBound, info: { ...(part.info ?? {}), rowsRebuilt: redo.length } });
 }
