@@ -1,20 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mecIn } from './run-mec.ts';
 
-const BIN = new URL('../../bin/mec.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'mec-cli-'));
 
-function mec(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const mec = mecIn(dir, 120_000);
 
 test('generate | solve --json | verify: a generated scenario solves to a result the checker accepts', async () => {
   const gen = await mec('generate', 'cnn-coop', '--seed', '5', '--devices', '12', '--servers', '3', '-o', 'scenario.json');

@@ -1,22 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mecIn } from './run-mec.ts';
 
-const BIN = new URL('../../bin/mec.js', import.meta.url).pathname;
 const EXAMPLE = new URL('../../examples/cnn_coop_greedy.py', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'mec-compare-'));
 const python = spawnSync('python3', ['--version']).status === 0;
 
-function mec(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, timeout: 180_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const mec = mecIn(dir, 180_000);
 
 test('mec compare --generate: JSON leaderboard over built-in and exec: algorithms, and an SVG plot', { skip: python ? false : 'python3 is not installed' }, async () => {
   const r = await mec('compare', '--generate', 'cnn-coop', '--seeds', '2', '--devices', '4', '-a', `mdo,exec:${EXAMPLE}`, '--format', 'json', '--plot', 'p.svg');

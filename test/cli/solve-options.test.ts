@@ -1,21 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mecIn } from './run-mec.ts';
 
-const BIN = new URL('../../bin/mec.js', import.meta.url).pathname;
 const FIXTURE = new URL('../api/fixtures/solver.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'mec-solve-'));
 
-function mec(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, timeout: 180_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const mec = mecIn(dir, 180_000);
 
 test('mec solve: --bound puts a proved lowerBound on every system\'s result; three-tier-solve is an alias with workers', async () => {
   await Promise.all([
