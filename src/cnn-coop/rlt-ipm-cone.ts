@@ -34,8 +34,11 @@ export interface ConeStats {
 /** Duality gap to reach, relative to the objective, and dual residual relative to the costs. */
 const GAP_TOL = 1e-9;
 const DUAL_TOL = 1e-8;
-/** Rounds of iterative refinement per Newton direction. */
-const REFINE = 1;
+/**
+ * Rounds of iterative refinement per Newton direction: one while far from the optimum, more near
+ * it, where the multipliers' last digits decide how tight the certificate's Lagrangian bound is.
+ */
+const REFINE_FAR = 1, REFINE_NEAR = 3, NEAR = 1e-5;
 
 /** The cone form needs every pair of a server to use the same resources and every pair to upload. */
 export function coneApplies(d: RltData): boolean {
@@ -232,7 +235,7 @@ export function solveHullCone(d: RltData, opts: HullOptions & { maxIterations?: 
     kkt.solve(rhsY, bzL, bzK, Wik, dy, dzL, dzK, dztK);
     // Iterative refinement of the full system in scaled form (Gᵀ W⁻¹ dz̃ = r_y, W⁻¹G Δy − dz̃ = W⁻¹b_z):
     // the cones' W reach condition numbers near 1/μ, so a direct solve alone loses the primal rows.
-    for (let round = 0; round < REFINE; round++) {
+    for (let round = 0; round < refine; round++) {
       applyGt(dzL, dzK, fY);
       for (let i = 0; i < NY; i++) fY[i] = rhsY[i] - fY[i];
       applyG(dy, fL, fK);
@@ -291,7 +294,7 @@ export function solveHullCone(d: RltData, opts: HullOptions & { maxIterations?: 
   };
 
   const maxIt = opts.maxIterations ?? 100;
-  let it = 0, gap = Infinity, pres = Infinity, dres = Infinity, stalled = 0;
+  let it = 0, gap = Infinity, pres = Infinity, dres = Infinity, stalled = 0, refine = REFINE_FAR;
   // The best iterate (least gap among those whose linear rows hold to 1e-8): near the optimum the
   // cones' scalings are ill-conditioned and the last steps can stall or leave the cone.
   const best = { gap: Infinity, rel: Infinity, pres: Infinity, dres: Infinity, y: new Float64Array(NY), zL: new Float64Array(L) };
@@ -312,6 +315,7 @@ export function solveHullCone(d: RltData, opts: HullOptions & { maxIterations?: 
     for (let i = 0; i < NY; i++) pobj += cost[i] * y[i];
     if (!Number.isFinite(gap) || !Number.isFinite(pobj) || !Number.isFinite(dres)) break;
     const rel = gap / (1 + Math.abs(pobj));
+    refine = rel > NEAR ? REFINE_FAR : REFINE_NEAR;
     if (pres <= 1e-8 && Math.max(rel, dres) < Math.max(best.rel, best.dres)) {
       Object.assign(best, { gap, rel, pres, dres });
       best.y.set(y); best.zL.set(zL);

@@ -59,11 +59,6 @@ const A = [0, -0.5, -0.5, 0, 0.5, -0.5, -1, 0, 0];
 
 export class ConeKkt {
   private readonly H: Float64Array;
-  private readonly Hfull: Float64Array;
-  private readonly resY: Float64Array;
-  private readonly resC: Float64Array;
-  private readonly ddy: Float64Array;
-  private readonly ddz: Float64Array;
   private readonly Sdd: Float64Array;
   private readonly Sinv: Float64Array;
   private readonly V1: Float64Array;
@@ -80,9 +75,6 @@ export class ConeKkt {
 
   constructor(private readonly p: ConeProblem) {
     this.H = new Float64Array(49 * p.P);
-    this.Hfull = new Float64Array(49 * p.P);
-    this.resY = new Float64Array(7 * p.P + p.M);
-    this.ddy = new Float64Array(7 * p.P + p.M);
     this.Sdd = new Float64Array(3 * p.M);
     this.Sinv = new Float64Array(3 * p.M);
     this.V1 = new Float64Array(4 * p.P);
@@ -94,8 +86,6 @@ export class ConeKkt {
     this.rhsD = new Float64Array(2 * p.M);
     this.rhsS = new Float64Array(p.K);
     this.o = offsets(p);
-    this.resC = new Float64Array(this.o.L);
-    this.ddz = new Float64Array(this.o.L);
   }
 
   /** Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), Winv2 per cone (9 at 9·(3q+r)). */
@@ -121,19 +111,17 @@ export class ConeKkt {
         coords[0] = 0; coords[1] = sr; coords[2] = tr;
         for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) H[b + 7 * coords[i] + coords[j]] += A[i] * VA[j] + A[3 + i] * VA[3 + j] + A[6 + i] * VA[6 + j];
       }
-      this.Hfull.set(H.subarray(b, b + 49), b);
-      const Hq = H.subarray(b, b + 49);
-      choleskyInPlace(Hq, 7);
+      chol7(H, b);
       const m = p.dev[q], n = p.srv[q], c = p.c[q];
       const T0 = p.T[3 * q], T1 = p.T[3 * q + 1], T2 = p.T[3 * q + 2];
       const a10 = (v: Float64Array) => c * v[0] + T0 * v[4] + T1 * v[5] + T2 * v[6];
       // H⁻¹ a10 (C10's column), then each server column's H⁻¹ a_j.
       h.fill(0); h[0] = c; h[4] = T0; h[5] = T1; h[6] = T2;
-      choleskySolve(Hq, 7, h);
+      solve7(H, b, h, 0);
       Sdd[3 * m + 1] += h[0];
       Sdd[3 * m + 2] += a10(h);
       h.fill(0); h[0] = 1;
-      choleskySolve(Hq, 7, h);
+      solve7(H, b, h, 0);
       Sdd[3 * m] += h[0];
       const hx0 = h[0], hx10 = a10(h), hx1 = h[1], hx2 = h[2], hx3 = h[3];
       for (let a = 0; a < 4; a++) {
@@ -145,7 +133,7 @@ export class ConeKkt {
           continue;
         }
         h.fill(0); h[1 + a] = 1;
-        choleskySolve(Hq, 7, h);
+        solve7(H, b, h, 0);
         V1[4 * q + a] = h[0]; V2[4 * q + a] = a10(h);
         for (let a2 = 0; a2 < 3; a2++) blockS[16 * n + 4 * a2 + a] += h[1 + a2];
         blockS[16 * n + 12 + a] += h[0];
@@ -180,22 +168,23 @@ export class ConeKkt {
           ne++;
         }
       }
+      // Columns are visited in increasing order (pairs of a device by server), so y ≥ x is the upper triangle.
       for (let x = 0; x < ne; x++) {
         const row = ej[x] * K, v1 = e1[x], v2 = e2[x];
-        for (let y = 0; y < ne; y++) S[row + ej[y]] -= v1 * f1[y] + v2 * f2[y];
+        for (let y = x; y < ne; y++) S[row + ej[y]] -= v1 * f1[y] + v2 * f2[y];
       }
     }
+    for (let j = 0; j < K; j++) for (let k = j + 1; k < K; k++) S[k * K + j] = S[j * K + k];
     choleskyInPlace(S, K);
   }
 
   /**
    * Solves the KKT system at the last factorisation: ry over y (7P + M), bzL / bzK over the
-   * linear / cone rows, Wi = W⁻¹ per cone; writes dy, dzL, dzK and the cones' scaled dz̃ = W·Δz. The local rows are folded into r1; the reduced
-   * system [H G_Cᵀ; G_C −W_C²] is solved and refined once against the explicit H (its 7×7 blocks
-   * reach condition numbers near 1/μ², which costs digits the refinement wins back).
+   * linear / cone rows, Wi = W⁻¹ per cone; writes dy, dzL, dzK and the cones' scaled dz̃ = W·Δz.
+   * The local rows are folded into r1 and the reduced system [H G_Cᵀ; G_C −W_C²] is solved.
    */
   solve(ry: Float64Array, bzL: Float64Array, bzK: Float64Array, Wi: Float64Array, dy: Float64Array, dzL: Float64Array, dzK: Float64Array, dztK: Float64Array): void {
-    const { p, r1, o, wL, Winv2, resY, resC, ddy, ddz } = this;
+    const { p, r1, o, wL, Winv2 } = this;
     const P7 = 7 * p.P;
     r1.set(ry);
     const v = new Float64Array(3);
@@ -214,11 +203,6 @@ export class ConeKkt {
     }
     for (let m = 0; m < p.M; m++) r1[P7 + m] -= wL[o.O_SIG + m] * bzL[o.O_SIG + m];
     this.reduced(r1, bzL, dy, dzL);
-    // One round of iterative refinement of the reduced system.
-    this.reducedResidual(r1, bzL, dy, dzL, resY, resC);
-    this.reduced(resY, resC, ddy, ddz);
-    for (let i = 0; i < dy.length; i++) dy[i] += ddy[i];
-    for (let i = o.O_C4; i < o.L; i++) dzL[i] += ddz[i];
     // The local rows' Δz = W⁻²(G Δy − b_z).
     for (let q = 0; q < p.P; q++) {
       const b = 7 * q;
@@ -238,55 +222,12 @@ export class ConeKkt {
     for (let m = 0; m < p.M; m++) dzL[o.O_SIG + m] = wL[o.O_SIG + m] * (-dy[P7 + m] - bzL[o.O_SIG + m]);
   }
 
-  /** resY = r1 − H·dy − G_Cᵀ·dz_C, resC = b_C − G_C·dy + W_C²·dz_C (coupling rows of resC only). */
-  private reducedResidual(r1: Float64Array, bz: Float64Array, dy: Float64Array, dz: Float64Array, resY: Float64Array, resC: Float64Array): void {
-    const { p, o, wL, Hfull } = this;
-    const P7 = 7 * p.P;
-    for (let q = 0; q < p.P; q++) {
-      const b = 7 * q, h = 49 * q, m = p.dev[q], n = p.srv[q];
-      for (let i = 0; i < 7; i++) {
-        let acc = r1[b + i];
-        for (let j = 0; j < 7; j++) acc -= Hfull[h + 7 * i + j] * dy[b + j];
-        resY[b + i] = acc;
-      }
-      if (p.ofDevice[m].length) {
-        const z4 = dz[o.O_C4 + m], z10 = dz[o.O_C10 + m];
-        resY[b] -= z4 + z10 * p.c[q];
-        for (let r = 0; r < 3; r++) resY[b + 4 + r] -= z10 * p.T[3 * q + r];
-      }
-      for (let a = 0; a < 4; a++) {
-        const j = p.colOf[4 * n + a];
-        if (j >= 0) resY[b + (a < 3 ? 1 + a : 0)] -= dz[o.O_S + j];
-      }
-    }
-    for (let m = 0; m < p.M; m++) {
-      const i = P7 + m;
-      resY[i] = r1[i] - wL[o.O_SIG + m] * dy[i] + (p.ofDevice[m].length ? dz[o.O_C10 + m] : 0);
-      const mine = p.ofDevice[m];
-      if (mine.length === 0) { resC[o.O_C4 + m] = resC[o.O_C10 + m] = 0; continue; }
-      let g4 = 0, g10 = -dy[i];
-      for (const q of mine) {
-        const b = 7 * q;
-        g4 += dy[b];
-        g10 += p.c[q] * dy[b] + p.T[3 * q] * dy[b + 4] + p.T[3 * q + 1] * dy[b + 5] + p.T[3 * q + 2] * dy[b + 6];
-      }
-      resC[o.O_C4 + m] = bz[o.O_C4 + m] - g4 + dz[o.O_C4 + m] / wL[o.O_C4 + m];
-      resC[o.O_C10 + m] = bz[o.O_C10 + m] - g10 + dz[o.O_C10 + m] / wL[o.O_C10 + m];
-    }
-    for (let j = 0; j < p.K; j++) {
-      const a = p.colA[j], at = a < 3 ? 1 + a : 0;
-      let g = 0;
-      for (const q of p.ofServer[p.colN[j]]) g += dy[7 * q + at];
-      resC[o.O_S + j] = bz[o.O_S + j] - g + dz[o.O_S + j] / wL[o.O_S + j];
-    }
-  }
-
   /** The reduced system [H G_Cᵀ; G_C −W_C²][dy; dz_C] = [r1; b_C] (b_C read from bz's coupling rows). */
   private reduced(r1: Float64Array, bzL: Float64Array, dy: Float64Array, dzL: Float64Array): void {
     const { p, H, u, o, wL, Sinv, V1, V2, rhsD, rhsS, S } = this;
     const P7 = 7 * p.P, K = p.K;
     u.set(r1);
-    for (let q = 0; q < p.P; q++) choleskySolve(H.subarray(49 * q, 49 * q + 49), 7, u.subarray(7 * q, 7 * q + 7));
+    for (let q = 0; q < p.P; q++) solve7(H, 49 * q, u, 7 * q);
     for (let m = 0; m < p.M; m++) u[P7 + m] /= wL[o.O_SIG + m];
     // Coupling right-hand side G_C·u − b_C, devices eliminated.
     for (let j = 0; j < K; j++) {
@@ -341,8 +282,43 @@ export class ConeKkt {
         const j = p.colOf[4 * n + a];
         if (j >= 0) dy[b + (a < 3 ? 1 + a : 0)] -= rhsS[j];
       }
-      choleskySolve(H.subarray(49 * q, 49 * q + 49), 7, dy.subarray(b, b + 7));
+      solve7(H, 49 * q, dy, b);
     }
     for (let m = 0; m < p.M; m++) dy[P7 + m] = (r1[P7 + m] + (p.ofDevice[m].length ? dzL[o.O_C10 + m] : 0)) / wL[o.O_SIG + m];
+  }
+}
+
+/** In-place Cholesky of the 7×7 block at A[o..o+48] (lower triangle becomes L); pivots floored as in dense.ts. */
+function chol7(A: Float64Array, o: number): void {
+  let maxDiag = 0;
+  for (let i = 0; i < 7; i++) maxDiag = Math.max(maxDiag, Math.abs(A[o + 8 * i]));
+  const floor = 1e-300 + 1e-16 * maxDiag;
+  for (let j = 0; j < 7; j++) {
+    const rj = o + 7 * j;
+    let djj = A[rj + j];
+    for (let k = 0; k < j; k++) djj -= A[rj + k] * A[rj + k];
+    const ljj = Math.sqrt(Math.max(djj, floor));
+    A[rj + j] = ljj;
+    for (let i = j + 1; i < 7; i++) {
+      const ri = o + 7 * i;
+      let v = A[ri + j];
+      for (let k = 0; k < j; k++) v -= A[ri + k] * A[rj + k];
+      A[ri + j] = v / ljj;
+    }
+  }
+}
+
+/** Solves L·Lᵀ x = b for the 7×7 factor at L[o..], b at x[xo..xo+6] (overwritten). */
+function solve7(L: Float64Array, o: number, x: Float64Array, xo: number): void {
+  for (let i = 0; i < 7; i++) {
+    const ri = o + 7 * i;
+    let v = x[xo + i];
+    for (let k = 0; k < i; k++) v -= L[ri + k] * x[xo + k];
+    x[xo + i] = v / L[ri + i];
+  }
+  for (let i = 6; i >= 0; i--) {
+    let v = x[xo + i];
+    for (let k = i + 1; k < 7; k++) v -= L[o + 7 * k + i] * x[xo + k];
+    x[xo + i] = v / L[o + 7 * i + i];
   }
 }
