@@ -85,7 +85,7 @@ export function registerControlCommands(program: Command): void {
     .option('-a, --algorithm <name>', 'cnn-coop algorithm that plans (see `mec algorithms cnn-coop`), or auto: pa up to --small-fleet-max devices, the fleet-scale algorithm (mdo where it is not installed) above', 'auto')
     .option('--small-fleet-max <n>', 'auto: the largest fleet planned with pa', '30')
     .option('--overloaded-load <n>', 'above this many devices per paper-sized server (10 MHz, 700 GHz) a cell is overloaded: solved in full every round, never repaired (0: never)', '30')
-    .option('--plan-budget-ms <n>', 'time budget of a plan, passed to algorithms that honour one (0: none)', '1000')
+    .option('--plan-budget-ms <n>', 'time budget of a plan, passed to algorithms that honour one (0: none)', '300')
     .option('--plan-deadline-ms <n>', 'a plan not done by then is abandoned and the plan in force stays (0: never)', '10000')
     .option('--repair-max-fraction <f>', 'repair the plan in force instead of a full plan when at most this fraction of the devices changed (0: never)', '0.2')
     .option('--full-replan-s <n>', 'while repairing, a full plan at least this often', '30')
