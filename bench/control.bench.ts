@@ -22,8 +22,8 @@
  * CONTROL_BENCH_LOAD_PER_SERVER (20: L of the scaled cell), CONTROL_BENCH_BASELINE=0 (skip the
  * baseline), CONTROL_BENCH_FAST=1 (also a 5 reports/s row; CONTROL_BENCH_FAST_PERIOD_S, 0.2),
  * CONTROL_BENCH_INGEST=0 (skip the controller-alone ingest row), CONTROL_BENCH_LOG=dir (keep the
- * controllers' logs), CONTROL_BENCH_PROF=dir (run the controllers with --cpu-prof into dir; they
- * are stopped with SIGTERM so the profiles are written).
+ * controllers' logs), CONTROL_BENCH_PROF=dir (run the controllers and the first agent with --cpu-prof
+ * into dir; they are stopped with SIGTERM so the profiles are written).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -192,7 +192,8 @@ async function runConfig(label: string, cell: Cell, controllerArgs: string[], se
     // the paper's server (Table III), or scaled as `mec generate --load-per-server` scales it
     const k = cell.scale;
     return start(['agent', '--controller', url, '--server-id', `E${n + 1}`, '--token-file', agentTokenFile, '--x', String(x), '--y', String(y),
-      '--bandwidth-mhz', String(10 * k), '--cpu-ghz', String((n % 2 ? 800 : 600) * k), '--backhaul-mbps', String(100 * k), '--device-rate-limit', '0'], /listening on (ws:\/\/127\.0\.0\.1:\d+)/);
+      '--bandwidth-mhz', String(10 * k), '--cpu-ghz', String((n % 2 ? 800 : 600) * k), '--backhaul-mbps', String(100 * k), '--device-rate-limit', '0'], /listening on (ws:\/\/127\.0\.0\.1:\d+)/,
+      PROF && n === 0 ? ['--cpu-prof', '--cpu-prof-dir', join(PROF, `agent-${seed}`)] : []);
   }));
   const agentUrls = agents.map((a) => a.match[1]);
   const plansLogged = (): Array<{ mode: string; algorithm: string; ms: number; roundMs: number }> => [...controller.stderr().matchAll(/; (full|repair) ([\w-]+), [^)]*\): .* solved in (\d+) ms, verified; round (\d+) ms/g)]
@@ -259,6 +260,11 @@ async function runConfig(label: string, cell: Cell, controllerArgs: string[], se
       await Promise.race([exited, waitMs(30_000)]);
     }
     controller.child.kill('SIGKILL');
+    if (PROF) {
+      const exited = once(agents[0].child, 'exit').catch(() => {});
+      agents[0].child.kill('SIGTERM');
+      await Promise.race([exited, waitMs(30_000)]);
+    }
     for (const a of agents) a.child.kill('SIGKILL');
   }
   return rows;

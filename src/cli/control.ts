@@ -101,6 +101,7 @@ export function registerControlCommands(program: Command): void {
     .option('--heartbeat-ms <n>', 'ping agents this often; one that missed the previous ping is closed (0: never)', '15000')
     .option('--hello-timeout-ms <n>', 'an agent connection without hello by then is closed; also the HTTP header timeout', '10000')
     .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
+    .option('--commit-window-ms <n>', 'reports arriving within this window share one commit (one fsync)', '10')
     .option('--sync <mode>', 'SQLite synchronous mode: full (an acknowledged report survives power loss) or normal (survives a crash of the process)', 'full')
     .option('--inline-planner', 'plan on the main thread instead of a worker thread')
     .option('--no-ui', 'do not serve the web dashboard under /ui/ (docs/ui.md)')
@@ -137,6 +138,7 @@ export function registerControlCommands(program: Command): void {
           fullEveryS: num('full-replan-s', flags.fullReplanS as string),
         },
         synchronous: sync,
+        commitWindowMs: int('commit-window-ms', flags.commitWindowMs as string),
         logLevel: logLevel(flags.logLevel as string),
       });
       // the web dashboard under /ui/, behind the operator tokens (docs/ui.md)

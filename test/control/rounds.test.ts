@@ -113,3 +113,27 @@ describe('planning rounds', { timeout: 120000 }, () => {
     assert.equal((unknown.result.info as { placedAgain: number }).placedAgain, 3, 'a ref this thread never issued falls back to the copy');
   });
 });
+
+describe('group commit', { timeout: 120000 }, () => {
+  it('reports arriving within the commit window share one transaction; a full group does not wait for the window', async () => {
+    const st = await startStack({ commitWindowMs: 3_600_000 });
+    try {
+      const unit = (ids: string[]) => new Promise<unknown>((resolve) => st.ctl.submitReports({
+        items: ids.map((deviceId) => ({ report: { deviceId, seq: 0, ...STATE }, via: null })), done: (outcomes, err) => resolve(outcomes ?? err),
+      }));
+      const before = st.ctl.commits;
+      // an hour's window: these three only get committed together with the full group below
+      const a = unit(['d1']);
+      await new Promise((r) => setImmediate(r));
+      const b = unit(['d2']);
+      await new Promise((r) => setImmediate(r));
+      const c = unit(Array.from({ length: 1000 }, (_, i) => `dx${i}`));
+      assert.deepEqual(await a, ['accepted']);
+      assert.deepEqual(await b, ['accepted']);
+      assert.equal(((await c) as string[]).filter((o) => o === 'accepted').length, 1000);
+      assert.equal(st.ctl.commits - before, 1, 'one transaction for the three batches');
+    } finally {
+      await st.close();
+    }
+  });
+});
