@@ -229,7 +229,7 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
   return repairedResult(next, pre, state, prevRow, kept, 'fleet', {
     lowerBound: boundHolds ? bound.bound : null,
     info: {
-      repair: 'incremental', repairedFrom: previous.result.algorithm,
+      repair: 'incremental', repairedFrom: previous.result.algorithm, physicsMemo: prevMemo?.hit ?? 'miss',
       placedAgain: dirty.length, reallocatedServers: state.evaluations, movesOffered: scope.size, moves: state.moves,
       lowerBoundFrom: 'assignment relaxation dual with per-task deadline prices at the repaired plan (fleet/bound.ts)',
       ...(boundHolds || !boundWanted ? {} : { relaxationBoundS: bound.bound }),

@@ -150,7 +150,7 @@ export class FleetState {
       const a = this.alloc[n];
       if (!a) continue;
       if (a.violators.length === 0) { this.cost[n] = a.objective; continue; }
-      const st = this.allocServer(this.members[n], (m) => this.choice[m], a);
+      const st = this.allocServer(this.members[n], (m) => this.choice[m], a, a);
       for (const e of st.evicted) this.choice[e] = -1;
       this.setServer(n, st.list, st);
     }
@@ -171,17 +171,13 @@ export class FleetState {
   }
 
   /** Exact allocation of a member list; cost = Σ latencies + penalty per given-up task. */
-  allocServer(list: number[], choiceOf: (m: number) => number, warm?: Allocation | null): Judged {
+  allocServer(list: number[], choiceOf: (m: number) => number, warm?: Allocation | null, given?: Allocation): Judged {
     const evicted: number[] = [];
     for (;;) {
       if (list.length === 0) return { alloc: null, cost: 0, list, evicted };
-      this.evaluations++;
-      const t0 = performance.now();
-      const cheap = this.clock() >= this.cheapAfter;
-      if (cheap) this.cheapAllocations++;
-      // Warm start from the server's current prices: one task more or less moves them little.
-      const alloc = judgeServer(list.map((m) => this.taskOf(m, choiceOf(m))), { cheap, ...(warm ? { prices: warm.prices } : {}) });
-      this.allocationMs += performance.now() - t0;
+      // `given`: the list's allocation is already known (the send-back rule only is to be applied).
+      const alloc = given ?? this.judge(list, choiceOf, warm);
+      given = undefined;
       const back = this.latencyMode ? alloc.violators.filter((i) => alloc.latencyS[i] > this.rawLocal[list[i]]) : [];
       if (back.length === 0) return { alloc, cost: alloc.objective + this.penalty * alloc.violators.length, list, evicted };
       const out = new Set(back.map((i) => list[i]));
@@ -189,6 +185,17 @@ export class FleetState {
       list = list.filter((m) => !out.has(m));
       warm = alloc;
     }
+  }
+
+  private judge(list: number[], choiceOf: (m: number) => number, warm?: Allocation | null): Allocation {
+    this.evaluations++;
+    const t0 = performance.now();
+    const cheap = this.clock() >= this.cheapAfter;
+    if (cheap) this.cheapAllocations++;
+    // Warm start from the server's current prices: one task more or less moves them little.
+    const alloc = judgeServer(list.map((m) => this.taskOf(m, choiceOf(m))), { cheap, ...(warm ? { prices: warm.prices } : {}) });
+    this.allocationMs += performance.now() - t0;
+    return alloc;
   }
 
   /** Installs a server's members and allocation, refreshing its weights and surrogate loads. */
