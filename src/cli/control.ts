@@ -84,7 +84,8 @@ export function registerControlCommands(program: Command): void {
     .option('--port <n>', 'port (0: any free port; the bound one is printed)', '0')
     .option('-a, --algorithm <name>', 'cnn-coop algorithm that plans (see `mec algorithms cnn-coop`), or auto: pa up to --small-fleet-max devices, the fleet-scale algorithm (mdo where it is not installed) above', 'auto')
     .option('--small-fleet-max <n>', 'auto: the largest fleet planned with pa', '30')
-    .option('--plan-budget-ms <n>', 'time budget of a plan, passed to algorithms that honour one (0: none)', '1000')
+    .option('--overloaded-load <n>', 'above this many devices per paper-sized server (10 MHz, 700 GHz) a cell is overloaded: solved in full every round, never repaired (0: never)', '30')
+    .option('--plan-budget-ms <n>', 'time budget of a plan, passed to algorithms that honour one (0: none)', '300')
     .option('--plan-deadline-ms <n>', 'a plan not done by then is abandoned and the plan in force stays (0: never)', '10000')
     .option('--repair-max-fraction <f>', 'repair the plan in force instead of a full plan when at most this fraction of the devices changed (0: never)', '0.2')
     .option('--full-replan-s <n>', 'while repairing, a full plan at least this often', '30')
@@ -100,6 +101,7 @@ export function registerControlCommands(program: Command): void {
     .option('--heartbeat-ms <n>', 'ping agents this often; one that missed the previous ping is closed (0: never)', '15000')
     .option('--hello-timeout-ms <n>', 'an agent connection without hello by then is closed; also the HTTP header timeout', '10000')
     .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
+    .option('--commit-window-ms <n>', 'reports arriving within this window share one commit (one fsync)', '10')
     .option('--sync <mode>', 'SQLite synchronous mode: full (an acknowledged report survives power loss) or normal (survives a crash of the process)', 'full')
     .option('--inline-planner', 'plan on the main thread instead of a worker thread')
     .option('--no-ui', 'do not serve the web dashboard under /ui/ (docs/ui.md)')
@@ -129,12 +131,14 @@ export function registerControlCommands(program: Command): void {
         helloTimeoutMs: int('hello-timeout-ms', flags.helloTimeoutMs as string, 100),
         policy: {
           smallFleetMax: int('small-fleet-max', flags.smallFleetMax as string),
+          overloadedLoad: num('overloaded-load', flags.overloadedLoad as string),
           budgetMs: int('plan-budget-ms', flags.planBudgetMs as string),
           deadlineMs: int('plan-deadline-ms', flags.planDeadlineMs as string),
           repairMaxFraction: fraction('repair-max-fraction', flags.repairMaxFraction as string),
           fullEveryS: num('full-replan-s', flags.fullReplanS as string),
         },
         synchronous: sync,
+        commitWindowMs: int('commit-window-ms', flags.commitWindowMs as string),
         logLevel: logLevel(flags.logLevel as string),
       });
       // the web dashboard under /ui/, behind the operator tokens (docs/ui.md)

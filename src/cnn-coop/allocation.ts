@@ -168,7 +168,7 @@ export function allocate(tasks: AllocTask[], opts: { relTol?: number; maxSweeps?
  * duality of min_shares max_r Σ_i share_ir). A coarse search over w, refined around its best
  * point, returns the largest load found and each task's part of it.
  */
-function phaseOneLoad(tasks: AllocTask[]): { max: number; perTask: number[] } {
+export function phaseOneLoad(tasks: AllocTask[]): { max: number; perTask: number[] } {
   const perTaskAt = (w: number[]) => tasks.map((t) => {
     if (!Number.isFinite(t.deadlineS)) return t.txS === 0 ? 0 : w[0] * t.minAlpha;
     const sc = deadlineScale(t.txS, t.computeS, t.backhaulS, t.minAlpha, w[0], w[1], w[2], t.deadlineS - t.fixedS, 0);

@@ -35,6 +35,8 @@ export interface ControllerOptions {
   /** Whether incremental repair is installed (default: probed at start). */
   repairAvailable?: boolean;
   synchronous?: 'FULL' | 'NORMAL';
+  /** Reports arriving within this window (ms) are committed in one transaction (default 10; 0: one per event-loop turn). */
+  commitWindowMs?: number;
   base?: ScenarioBase;
   /** Where log lines go (default stderr); each line carries a timestamp and a level. */
   log?: (line: string) => void;

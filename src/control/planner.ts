@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
 import type { Result, Scenario } from '../cnn-coop/model.ts';
 import type { SolveOptions, VerifyIssue } from '../core/system.ts';
 
@@ -10,18 +11,30 @@ import type { SolveOptions, VerifyIssue } from '../core/system.ts';
  * (policy.ts); this file only runs it and enforces the hard deadline.
  */
 export type PlanOutcome =
-  | { ok: true; result: Result; verified: boolean; issues: VerifyIssue[]; solveMs: number; mode: PlanMode }
+  | { ok: true; result: Result; verified: boolean; issues: VerifyIssue[]; solveMs: number; mode: PlanMode; ref: string; timings: PlanTimings }
   | { ok: false; error: string; mode: PlanMode; missedDeadline?: boolean };
 
 export type PlanMode = 'full' | 'repair';
+
+/** Where a job's time went on the planner thread (ms): reading the scenario, the algorithm, the independent check. */
+export interface PlanTimings {
+  parseMs: number;
+  solveMs: number;
+  verifyMs: number;
+}
 
 export interface PlanRequest {
   scenario: Scenario;
   algorithm: string;
   /** Passed to the algorithm as SolveOptions.timeBudgetMs when it honours it (and to repairPlan). */
   timeBudgetMs?: number;
-  /** Repair this plan for `scenario` (fleet/repair.ts) instead of solving from scratch. */
-  previous?: { scenario: Scenario; result: Result };
+  /**
+   * Repair this plan for `scenario` (fleet/repair.ts) instead of solving from scratch. `ref` is
+   * the outcome's ref of that plan: while the planner thread still holds the very objects it
+   * planned, it repairs from them (the repair's physics memo is keyed by the scenario object, so
+   * a copy would recompute the O(M·N) rate table); the copy is used otherwise.
+   */
+  previous?: { scenario: Scenario; result: Result; ref?: string };
   /** The solve is abandoned after this long (ms); 0 or absent: never. */
   deadlineMs?: number;
 }
@@ -30,6 +43,8 @@ export interface Planner {
   /** The algorithm used when the controller has no policy of its own ('auto' or a name). */
   readonly algorithm: string;
   plan(req: PlanRequest): Promise<PlanOutcome>;
+  /** Starts the planner thread and loads the planner's modules ahead of the first plan. */
+  warmUp?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +66,28 @@ export async function loadRepair(): Promise<RepairFn | null> {
   }
 }
 
+/**
+ * The plans this thread made last, by ref: the scenario object the algorithm saw and its result.
+ * Refs carry a per-thread nonce, so a fresh thread (after a deadline stopped the old one) or
+ * another planner on the same thread never takes a ref for one of its own.
+ */
+const held = new Map<string, { scenario: Scenario; result: Result }>();
+const HELD_MAX = 4;
+const threadNonce = randomUUID().slice(0, 8);
+let heldSeq = 0;
+
+function hold(scenario: Scenario, result: Result): string {
+  const ref = `${threadNonce}:${++heldSeq}`;
+  held.set(ref, { scenario, result });
+  for (const k of held.keys()) if (held.size > HELD_MAX) held.delete(k);
+  return ref;
+}
+
+/** Whether this thread still holds the objects of plan `ref` (tests). */
+export function holdsPlan(ref: string): boolean {
+  return held.has(ref);
+}
+
 /** What the worker does with one job; also the inline planner's body. */
 export async function runPlanJob(job: PlanJob): Promise<PlanOutcome> {
   const mode: PlanMode = job.previous ? 'repair' : 'full';
@@ -58,13 +95,15 @@ export async function runPlanJob(job: PlanJob): Promise<PlanOutcome> {
     const { getSystem } = await import('../systems.ts');
     const { findAlgorithm, runAlgorithm } = await import('../core/system.ts');
     const system = getSystem(job.system);
+    const tp = performance.now();
     const scenario = system.parseScenario(job.scenario) as Scenario;
     let result: Result;
     const t0 = performance.now();
     if (job.previous) {
       const repair = await loadRepair();
       if (!repair) return { ok: false, error: 'incremental repair is not available (src/cnn-coop/fleet/repair.ts)', mode };
-      result = repair(job.previous, scenario, job.timeBudgetMs ? { timeBudgetMs: job.timeBudgetMs } : {});
+      const mine = job.previous.ref !== undefined ? held.get(job.previous.ref) : undefined;
+      result = repair(mine ?? job.previous, scenario, job.timeBudgetMs ? { timeBudgetMs: job.timeBudgetMs } : {});
       result.solveMs = performance.now() - t0;
     } else {
       const algorithm = findAlgorithm(system, job.algorithm);
@@ -76,12 +115,26 @@ export async function runPlanJob(job: PlanJob): Promise<PlanOutcome> {
       const options: SolveOptions = job.timeBudgetMs && algorithm.supports?.timeBudgetMs ? { timeBudgetMs: job.timeBudgetMs } : {};
       result = runAlgorithm(algorithm, scenario, options) as Result;
     }
+    const t1 = performance.now();
     // the independent checker: a plan is only called verified if every constraint recomputes
     const report = system.verify(scenario, result);
-    return { ok: true, result, verified: report.ok, issues: report.issues.slice(0, 20), solveMs: result.solveMs, mode };
+    const timings = { parseMs: t0 - tp, solveMs: t1 - t0, verifyMs: performance.now() - t1 };
+    return { ok: true, result, verified: report.ok, issues: report.issues.slice(0, 20), solveMs: result.solveMs, mode, ref: hold(scenario, result), timings };
   } catch (err) {
     return { ok: false, error: (err as Error).message, mode };
   }
+}
+
+/**
+ * Loads what a plan needs (the system, its algorithms, the repair) on this thread. A fresh
+ * planner thread spends 1.3-5 s (measured, load 3-10) transpiling and loading these modules,
+ * which the first plan after a start would otherwise wait for.
+ */
+export async function warmPlanner(system: string): Promise<void> {
+  const { getSystem } = await import('../systems.ts');
+  await import('../core/system.ts');
+  getSystem(system);
+  await loadRepair();
 }
 
 /** Names of the algorithms the planner can run (throws InputError for an unknown system). */
@@ -114,7 +167,7 @@ export function workerPlanner(algorithm: string, system = 'cnn-coop'): Planner {
     waiting.clear();
   };
   const spawn = (): Worker => {
-    const w = new Worker(bootstrap, { eval: true });
+    const w = new Worker(bootstrap, { eval: true, workerData: { system } });
     w.unref();
     w.on('message', (msg: { id: number; outcome: PlanOutcome }) => {
       waiting.get(msg.id)?.(msg.outcome);
@@ -147,6 +200,10 @@ export function workerPlanner(algorithm: string, system = 'cnn-coop'): Planner {
         }
         w.postMessage(job);
       });
+    },
+    async warmUp() {
+      // the thread warms itself up when it starts (planner-worker.ts); a plan queues behind that
+      worker ??= spawn();
     },
     async close() {
       const w = worker;

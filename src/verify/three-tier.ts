@@ -109,6 +109,8 @@ export function verifyThreeTier(s: Scenario, r: Result): VerifyReport {
   if (!close(r.totalDelayS, totalDelay)) fail('totalDelayS', `reported ${r.totalDelayS}, recomputed ${totalDelay}`);
   if (!close(r.totalEnergyJ, totalEnergy)) fail('totalEnergyJ', `reported ${r.totalEnergyJ}, recomputed ${totalEnergy}`);
   if (!close(r.utility, utility)) fail('utility', `reported ${r.utility}, recomputed ${utility}`);
+  // checked for infeasible plans too (unlike cnn-coop's): three-tier's bound drops the deadlines
+  // (algorithms/lower-bound.ts), so it bounds a plan that misses some as well
   if (r.lowerBound !== null && r.lowerBound > utility * (1 + 1e-6) + 1e-12) fail('lowerBound', `bound ${r.lowerBound} exceeds the utility ${utility}`);
   return { ok: issues.length === 0, issues, recomputed: { utility, totalDelayS: totalDelay, totalEnergyJ: totalEnergy } };
 }

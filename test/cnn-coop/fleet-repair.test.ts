@@ -77,3 +77,21 @@ test('repair of an unchanged scenario keeps the plan; repair after one change re
     assert.deepEqual(rep.tasks[m], t);
   });
 });
+
+test('a copy of the previous scenario (as the controller\'s planner thread gets it) hits the physics memo by content, with the same repair', () => {
+  const s = generateScenario({ seed: 13, devices: 80, devicesPerServer: 10 });
+  const r = runAlgorithm(fleet, s);
+  const next = structuredClone(s);
+  next.devices[2].x += 10;
+  const own = repairPlan({ scenario: s, result: r }, next);
+  const copied = repairPlan({ scenario: structuredClone(s), result: r }, structuredClone(next));
+  assert.equal(own.info?.physicsMemo, 'object');
+  assert.equal(copied.info?.physicsMemo, 'content');
+  assert.deepEqual(copied.tasks, own.tasks);
+  // Content never planned: no memo, computed from scratch, still valid.
+  const unseen = structuredClone(s);
+  unseen.devices[0].dataMbit *= 1.5;
+  const fresh = repairPlan({ scenario: unseen, result: r }, next);
+  assert.equal(fresh.info?.physicsMemo, 'miss');
+  assert.ok(verifyCnnCoop(next, fresh).ok);
+});

@@ -121,6 +121,7 @@ describe('planner deadline', { timeout: 120000 }, () => {
   it('a small change is repaired from the plan in force, and the repaired plan goes through the independent check', async () => {
     const inner = inlinePlanner('pa');
     const seen: PlanRequest[] = [];
+    const refs: string[] = [];
     let tamper = false;
     const planner: Planner = {
       algorithm: 'pa',
@@ -128,6 +129,7 @@ describe('planner deadline', { timeout: 120000 }, () => {
         seen.push(req);
         // the repair stands in for fleet/repair.ts: a full solve of the new scenario, optionally broken
         const o = await inner.plan({ ...req, previous: undefined });
+        if (o.ok) refs.push(o.ref);
         if (!o.ok || !req.previous) return o;
         if (!tamper) return { ...o, mode: 'repair' };
         const result = structuredClone(o.result);
@@ -147,9 +149,11 @@ describe('planner deadline', { timeout: 120000 }, () => {
       await Promise.all(clients.map((c, i) => waitEvent(c, 'decision', (x: { basedOnSeq: number }) => x.basedOnSeq === seqs[i])));
       assert.equal(seen.at(-1)!.previous, undefined, 'the first plan is a full one');
       const planned = waitEvent<[{ header: { mode: string; planId: number } }]>(st.ctl, 'planned', (p) => p.header.mode === 'repair');
+      const inForceRef = refs.at(-1);
       clients[0].report({ ...STATE, x: 20 });
       const [repaired] = await planned;
       assert.ok(seen.at(-1)!.previous, 'one device of ten changed: repaired');
+      assert.equal(seen.at(-1)!.previous!.ref, inForceRef, 'the repair names the planner thread\'s objects of the plan in force');
       assert.equal(seen.at(-1)!.previous!.result.tasks.length, 10);
       tamper = true;
       const failed = waitEvent<[string]>(st.ctl, 'plan-failed', () => true);

@@ -220,8 +220,10 @@ export function boundAt(s: Scenario, pre: Precomputed, hopelessTasks: ArrayLike<
 }
 
 export interface BoundOptions {
-  /** performance.now() after which no further iteration starts (one full evaluation always runs). */
+  /** Clock time after which no further sweep or iteration starts (one full evaluation always runs, at the start's loads if need be). */
   deadline?: number;
+  /** Milliseconds (default performance.now). */
+  clock?: () => number;
   outer?: number;
   sweeps?: number;
   /** Start the restricted relaxation from every candidate option or from the plan's only (default: pricing adds the rest, which is faster and as tight). */
@@ -237,6 +239,7 @@ export function fleetBound(s: Scenario, pre: Precomputed, tasks: TaskOptions[], 
   const N = s.servers.length;
   if (M === 0) return { bound: 0, evaluations: 0, sweeps: 0, columnsAdded: 0, support: [] };
   const deadline = opts.deadline ?? Infinity;
+  const now = opts.clock ?? (() => performance.now());
   const geo = geometry(s, pre);
   const { K2 } = geo;
   const hopeless = Uint8Array.from(tasks, (t) => (t.hopeless ? 1 : 0));
@@ -324,12 +327,12 @@ export function fleetBound(s: Scenario, pre: Precomputed, tasks: TaskOptions[], 
   const perOuter = opts.sweeps ?? 4;
   for (let it = 0; it < outer; it++) {
     loads();
-    for (let k = 0; k < perOuter && (evaluations === 0 || performance.now() < deadline); k++, sweeps++) sweep();
+    for (let k = 0; k < perOuter && now() < deadline; k++, sweeps++) sweep();
     const g = evaluate(s, pre, geo, lk, hopeless, Y, sNew, arg);
     evaluations++;
     const gain = g - best;
     if (g > best) best = g;
-    if (performance.now() >= deadline) break;
+    if (now() >= deadline) break;
     sc.set(sNew);
     // Column generation: a task whose least-priced option over every server is not yet a column
     // of the restricted problem gets it, so Y converges to the full relaxation's prices.

@@ -9,6 +9,7 @@ import { boundAt } from './bound.ts';
 import { repairedResult } from './result.ts';
 import { precomputeFrom, recall, remember } from './memo.ts';
 import { solveFleet } from '../algorithms/fleet.ts';
+import { OVERLOAD_SHARE } from './overload.ts';
 
 /**
  * Incremental re-planning (issue 11): the plan of `next` from the plan of a previous scenario,
@@ -28,7 +29,10 @@ import { solveFleet } from '../algorithms/fleet.ts';
  */
 
 export interface RepairOptions {
+  /** The whole repair's budget: moves stop at 80 % of it, later allocations get closed-form shares, the bound is skipped past 90 %. */
   timeBudgetMs?: number;
+  /** Milliseconds, monotone (default performance.now); tests inject one. */
+  clock?: () => number;
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -101,9 +105,12 @@ function insertGreedy(tasks: TaskOptions[], N: number, choice: Int32Array, order
 }
 
 export function repairPlan(previous: { scenario: Scenario; result: Result }, next: Scenario, options: RepairOptions = {}): Result {
-  const t0 = performance.now();
+  const now = options.clock ?? (() => performance.now());
+  const t0 = now();
+  const budget = options.timeBudgetMs;
+  const at = (fraction: number) => (budget !== undefined ? t0 + fraction * budget : Infinity);
   if (sharedChanged(previous.scenario, next)) {
-    const r = solveFleet(next, options);
+    const r = solveFleet(next, { ...options, ...(budget !== undefined ? { timeBudgetMs: Math.max(0, budget - (now() - t0)) } : {}) });
     return { ...r, info: { ...r.info, repair: 'full solve: the scenario\'s shared data (profiles, channel, energy or cloud) changed' } };
   }
   const N = next.servers.length;
@@ -129,6 +136,11 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
   const prevMemo = recall(previous.scenario);
   const pre: Precomputed = prevMemo ? precomputeFrom(prevMemo.pre, next, deviceFrom, serverFrom) : precompute(next);
   const prevRow = new Map(previous.result.tasks.map((t) => [t.device, t]));
+  // An overloaded fleet (many tasks late in the previous plan, fleet/overload.ts): its late tasks
+  // stay where they are unless something of theirs changed (placing them all again is a full
+  // solve), and the repair judges in the latency mode (least total latency, late tasks included).
+  const prevLate = previous.result.tasks.reduce((a, t) => a + (t.meetsDeadline ? 0 : 1), 0);
+  const overloaded = prevLate > OVERLOAD_SHARE * previous.result.tasks.length;
   const table = splitTable(next, pre);
   const count = DEFAULT_CANDIDATE_SERVERS;
   const tasks: TaskOptions[] = new Array(M);
@@ -139,7 +151,7 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
   next.devices.forEach((d, m) => {
     const row = prevRow.get(d.id);
     // A task that missed its deadline is placed again too (it may fit elsewhere now).
-    if (deviceFrom[m] < 0 || !row || !row.meetsDeadline) { dirty.push(m); return; }
+    if (deviceFrom[m] < 0 || !row || (!row.meetsDeadline && !overloaded)) { dirty.push(m); return; }
     const localS = pre.localS[m] <= d.deadlineS ? pre.localS[m] : Infinity;
     if (row.place === 'local') {
       tasks[m] = { options: [], localS, hopeless: false, deadlineS: d.deadlineS };
@@ -192,15 +204,18 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
     tasks[m] = wide;
     choice[m] = own ? same : -1;
   }
-  const state = new FleetState(tasks, N, choice, preset);
+  const state = new FleetState(tasks, N, choice, { preset, clock: now, cheapAfter: at(0.8), rawLocalS: pre.localS, latencyMode: overloaded });
   remember(next, pre, { tasks, choice: state.choice });
-  const budget = options.timeBudgetMs;
-  state.improve({ scope, maxRounds: 4, deadline: budget !== undefined ? t0 + 0.8 * budget : Infinity });
-  const totals = state.totals();
+  state.improve({ scope, maxRounds: 4, deadline: at(0.8) });
   const hopeless = tasks.some((t) => t.hopeless);
-  // The plan's own loads (Σ sqrt(w t) per server, weighted by its deadline multipliers) as Y.
-  const bound = { bound: boundAt(next, pre, tasks.map((t) => t.hopeless), state.U) };
-  const boundHolds = !hopeless && totals.violators === 0 && Number.isFinite(bound.bound);
+  // A plan that misses deadlines: the send-back rule of the latency mode (fleet/overload.ts) for the servers concerned.
+  if (state.totals().violators > 0 || hopeless) state.useLatencyMode();
+  const totals = state.totals();
+  // The plan's own loads (Σ sqrt(w t) per server, weighted by its deadline multipliers) as Y;
+  // only next to a plan meeting every deadline (where it is printed), and only within the budget.
+  const boundWanted = !hopeless && totals.violators === 0 && now() < at(0.9);
+  const bound = { bound: boundWanted ? boundAt(next, pre, tasks.map((t) => t.hopeless), state.U) : NaN };
+  const boundHolds = boundWanted && Number.isFinite(bound.bound);
   // A row can be copied when its device is unchanged and its server still holds the carried
   // shares (or it stays local).
   const kept = (m: number) => {
@@ -214,11 +229,15 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
   return repairedResult(next, pre, state, prevRow, kept, 'fleet', {
     lowerBound: boundHolds ? bound.bound : null,
     info: {
-      repair: 'incremental', repairedFrom: previous.result.algorithm,
+      repair: 'incremental', repairedFrom: previous.result.algorithm, physicsMemo: prevMemo?.hit ?? 'miss',
       placedAgain: dirty.length, reallocatedServers: state.evaluations, movesOffered: scope.size, moves: state.moves,
       lowerBoundFrom: 'assignment relaxation dual with per-task deadline prices at the repaired plan (fleet/bound.ts)',
-      ...(boundHolds ? {} : { relaxationBoundS: bound.bound }),
-      ...(budget !== undefined ? { timeBudgetMs: budget } : {}),
+      ...(boundHolds || !boundWanted ? {} : { relaxationBoundS: bound.bound }),
+      ...(overloaded || state.latencyMode ? { mode: 'latency (no plan found meets every deadline: least total latency, late tasks included)' } : {}),
+      ...(budget !== undefined ? {
+        timeBudgetMs: budget,
+        budget: { exhausted: now() >= at(0.8), cheapAllocations: state.cheapAllocations, boundSkipped: !boundWanted && !hopeless && totals.violators === 0 },
+      } : {}),
     },
   });
 }

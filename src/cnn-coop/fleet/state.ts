@@ -1,7 +1,9 @@
 import type { Allocation, AllocTask } from '../allocation.ts';
-import { quickAllocate } from '../quick-allocation.ts';
 import type { TaskOptions } from '../options.ts';
-import { swapCandidates } from './swaps.ts';
+import { judgeServer } from './judge.ts';
+import { improvePlan, type ImproveOptions } from './improve.ts';
+
+export type { ImproveOptions };
 
 /**
  * A fleet plan under improvement: each task's option (index into its candidate options, -1 local),
@@ -24,13 +26,21 @@ import { swapCandidates } from './swaps.ts';
  * compared on the touched servers only, where the penalty cannot swamp the latency digits.
  */
 
-export interface ImproveOptions {
-  /** performance.now() after which no new move is checked. */
-  deadline?: number;
-  maxRounds?: number;
-  /** Only these tasks are offered moves (repair); all when absent. */
-  scope?: Iterable<number>;
+export interface StateOptions {
+  /** Allocations known to be exact for a server's members (in increasing task order), e.g. carried over by repair: not re-allocated. */
+  preset?: Map<number, Allocation>;
+  /** Milliseconds, monotone (default performance.now); tests inject one. */
+  clock?: () => number;
+  /** Clock time after which servers get judge.ts's closed-form shares (O(n), valid, not optimal): the budget is spent. */
+  cheapAfter?: number;
+  /** Every task's own local latency, whether it meets the deadline or not (physics' localS): needed by the latency mode. */
+  rawLocalS?: ArrayLike<number>;
+  /** Start in the latency mode (see `useLatencyMode`). */
+  latencyMode?: boolean;
 }
+
+/** A server's judged allocation; `list` its members after `evicted` went back to their devices (latency mode). */
+interface Judged { alloc: Allocation | null; cost: number; list: number[]; evicted: number[] }
 
 export class FleetState {
   readonly M: number;
@@ -40,7 +50,17 @@ export class FleetState {
   readonly cost: Float64Array;
   readonly w: Float64Array;
   readonly U: Float64Array;
-  readonly penalty: number;
+  penalty: number;
+  /**
+   * Latency mode (overloaded instances, where no plan meets every deadline): the exact cost is
+   * the plain Σ latencies (penalty 0), every task may go local whether or not its device meets
+   * the deadline, and a task whose deadline the allocation gave up and that would finish sooner on
+   * its own device goes back there, as mdo's plan.ts does ("Algorithm 3" plus that rule): this
+   * only lowers the total (the task gets faster, the others keep a feasible point of a smaller
+   * problem).
+   */
+  latencyMode = false;
+  private readonly rawLocal: Float64Array;
   evaluations = 0;
   moves = 0;
   rounds = 0;
@@ -53,9 +73,13 @@ export class FleetState {
   readonly sq: Float64Array;
   /** Share-free time and server of each option. */
   private readonly fx: Float64Array;
-  private readonly os: Int32Array;
+  readonly os: Int32Array;
   /** Per task, made when first needed: (server, first option, end) triples; options are grouped by server. */
   private readonly groups: (Int32Array | undefined)[];
+  readonly clock: () => number;
+  private readonly cheapAfter: number;
+  /** Servers given closed-form shares because the budget was spent. */
+  cheapAllocations = 0;
 
   groupsOf(m: number): Int32Array {
     let g = this.groups[m];
@@ -71,16 +95,17 @@ export class FleetState {
     return g;
   }
 
-  /**
-   * `preset`: allocations known to be exact for a server's members (in increasing task order),
-   * e.g. carried over by repair; those servers are not re-allocated.
-   */
-  constructor(readonly tasks: TaskOptions[], readonly N: number, choice: ArrayLike<number>, preset?: Map<number, Allocation>) {
+  constructor(readonly tasks: TaskOptions[], readonly N: number, choice: ArrayLike<number>, opts: StateOptions = {}) {
+    const preset = opts.preset;
+    this.clock = opts.clock ?? (() => performance.now());
+    this.cheapAfter = opts.cheapAfter ?? Infinity;
     this.M = tasks.length;
+    this.rawLocal = opts.rawLocalS ? Float64Array.from(opts.rawLocalS) : Float64Array.from(tasks, (t) => t.localS);
+    this.latencyMode = opts.latencyMode === true;
     this.choice = Int32Array.from(choice);
     let scale = 1;
     for (const t of tasks) for (const o of t.options) scale = Math.max(scale, o.aloneS);
-    this.penalty = 1e6 * scale;
+    this.penalty = this.latencyMode ? 0 : 1e6 * scale;
     // One flat array for every option's vector (a repair builds a state per change: no per-task allocation).
     this.off = new Int32Array(this.M + 1);
     for (let m = 0; m < this.M; m++) this.off[m + 1] = this.off[m] + tasks[m].options.length;
@@ -106,8 +131,28 @@ export class FleetState {
     this.U = new Float64Array(3 * N);
     for (let n = 0; n < N; n++) {
       const given = preset?.get(n);
-      this.setServer(n, this.members[n], given ? { alloc: given, cost: given.objective + this.penalty * given.violators.length }
-        : this.allocServer(this.members[n], (m) => this.choice[m]));
+      const st = given ? { alloc: given, cost: given.objective + this.penalty * given.violators.length, list: this.members[n], evicted: [] }
+        : this.allocServer(this.members[n], (m) => this.choice[m]);
+      for (const e of st.evicted) this.choice[e] = -1;
+      this.setServer(n, st.list, st);
+    }
+  }
+
+  /**
+   * Switches to the latency mode (see `latencyMode`): costs lose their penalty and every server
+   * with a given-up deadline is judged again with the send-back rule.
+   */
+  useLatencyMode(): void {
+    if (this.latencyMode) return;
+    this.latencyMode = true;
+    this.penalty = 0;
+    for (let n = 0; n < this.N; n++) {
+      const a = this.alloc[n];
+      if (!a) continue;
+      if (a.violators.length === 0) { this.cost[n] = a.objective; continue; }
+      const st = this.allocServer(this.members[n], (m) => this.choice[m], a, a);
+      for (const e of st.evicted) this.choice[e] = -1;
+      this.setServer(n, st.list, st);
     }
   }
 
@@ -120,23 +165,42 @@ export class FleetState {
   }
 
   localCost(m: number): number {
+    if (this.latencyMode) return this.rawLocal[m];
     const l = this.tasks[m].localS;
     return Number.isFinite(l) && !this.tasks[m].hopeless ? l : this.tasks[m].localS + this.penalty;
   }
 
   /** Exact allocation of a member list; cost = Σ latencies + penalty per given-up task. */
-  allocServer(list: number[], choiceOf: (m: number) => number, warm?: Allocation | null): { alloc: Allocation | null; cost: number } {
-    if (list.length === 0) return { alloc: null, cost: 0 };
+  allocServer(list: number[], choiceOf: (m: number) => number, warm?: Allocation | null, given?: Allocation): Judged {
+    const evicted: number[] = [];
+    for (;;) {
+      if (list.length === 0) return { alloc: null, cost: 0, list, evicted };
+      // `given`: the list's allocation is already known (the send-back rule only is to be applied).
+      const alloc = given ?? this.judge(list, choiceOf, warm);
+      given = undefined;
+      const back = this.latencyMode ? alloc.violators.filter((i) => alloc.latencyS[i] > this.rawLocal[list[i]]) : [];
+      if (back.length === 0) return { alloc, cost: alloc.objective + this.penalty * alloc.violators.length, list, evicted };
+      const out = new Set(back.map((i) => list[i]));
+      evicted.push(...out);
+      list = list.filter((m) => !out.has(m));
+      warm = alloc;
+    }
+  }
+
+  private judge(list: number[], choiceOf: (m: number) => number, warm?: Allocation | null): Allocation {
     this.evaluations++;
     const t0 = performance.now();
+    const cheap = this.clock() >= this.cheapAfter;
+    if (cheap) this.cheapAllocations++;
     // Warm start from the server's current prices: one task more or less moves them little.
-    const alloc = quickAllocate(list.map((m) => this.taskOf(m, choiceOf(m))), { relTol: 1e-9, ...(warm ? { prices: warm.prices } : {}) });
+    const alloc = judgeServer(list.map((m) => this.taskOf(m, choiceOf(m))), { cheap, ...(warm ? { prices: warm.prices } : {}) });
     this.allocationMs += performance.now() - t0;
-    return { alloc, cost: alloc.objective + this.penalty * alloc.violators.length };
+    return alloc;
   }
 
   /** Installs a server's members and allocation, refreshing its weights and surrogate loads. */
   private setServer(n: number, list: number[], st: { alloc: Allocation | null; cost: number }): void {
+    if (list !== this.members[n]) for (const m of this.members[n]) if (this.choice[m] < 0) this.w[m] = 1;
     this.members[n] = list;
     this.alloc[n] = st.alloc;
     this.cost[n] = st.cost;
@@ -181,7 +245,7 @@ export class FleetState {
     let bestC = this.choice[m];
     let bestD = 0;
     const t = this.tasks[m];
-    if (this.choice[m] >= 0 && Number.isFinite(t.localS)) { const d = this.moveDelta(m, -1); if (d < bestD) { bestD = d; bestC = -1; } }
+    if (this.choice[m] >= 0 && Number.isFinite(this.localCost(m))) { const d = this.moveDelta(m, -1); if (d < bestD) { bestD = d; bestC = -1; } }
     for (let c = 0; c < t.options.length; c++) {
       if (c === this.choice[m]) continue;
       const d = this.moveDelta(m, c);
@@ -211,18 +275,20 @@ export class FleetState {
       if (from >= 0) touched.add(from); else before += this.localCost(m);
       if (to >= 0) touched.add(to); else after += this.localCost(m);
     }
-    const fresh: [number, number[], { alloc: Allocation | null; cost: number }][] = [];
+    const fresh: [number, Judged][] = [];
     for (const n of touched) {
       before += this.cost[n];
       const list = this.members[n].filter((i) => this.serverOf(i, choiceOf(i)) === n);
       for (const [m, c] of changes) if (this.serverOf(m, c) === n && this.serverOf(m) !== n) list.push(m);
       const st = this.allocServer(list, choiceOf, this.alloc[n]);
-      fresh.push([n, list, st]);
+      fresh.push([n, st]);
       after += st.cost;
+      for (const e of st.evicted) after += this.localCost(e);
     }
     if (!(after < before - 1e-12 * Math.abs(before))) return false;
     for (const [m, c] of changes) { this.choice[m] = c; if (c < 0) this.w[m] = 1; }
-    for (const [n, list, st] of fresh) this.setServer(n, list, st);
+    for (const [, st] of fresh) for (const e of st.evicted) { this.choice[e] = -1; this.w[e] = 1; }
+    for (const [n, st] of fresh) this.setServer(n, st.list, st);
     this.moves++;
     return true;
   }
@@ -254,7 +320,7 @@ export class FleetState {
       removed = a0 * (2 * U[3 * from] - a0) + a1 * (2 * U[3 * from + 1] - a1) + a2 * (2 * U[3 * from + 2] - a2);
     }
     const t = this.tasks[m];
-    if (cur >= 0 && Number.isFinite(t.localS)) consider(-1, wm * this.localCost(m) - linCur - removed);
+    if (cur >= 0 && Number.isFinite(this.localCost(m))) consider(-1, wm * this.localCost(m) - linCur - removed);
     const end = this.off[m + 1] - base;
     for (let c = 0; c < end; c++) {
       if (c === cur) continue;
@@ -269,72 +335,9 @@ export class FleetState {
     return out;
   }
 
-  /**
-   * Rounds of ranked moves (each task's best three) until none improves, then a round of ranked
-   * swaps; back to moves after a swap is taken. Stops at the round limit or the deadline.
-   */
+  /** Ranked moves and swaps (fleet/improve.ts). */
   improve(opts: ImproveOptions = {}): void {
-    const deadline = opts.deadline ?? Infinity;
-    const maxRounds = opts.maxRounds ?? 50;
-    const scope = opts.scope ? [...opts.scope] : Array.from({ length: this.M }, (_, m) => m);
-    const stamp = new Int32Array(this.N).fill(-1);
-    // After the first round only tasks that see a server changed in the last round are ranked
-    // again: every other task's surrogate changes are as they were (no better move, or one whose
-    // exact check failed on servers that have not changed since).
-    let active = scope;
-    for (let round = 0; round < maxRounds && performance.now() < deadline; round++) {
-      this.rounds++;
-      if (round > 0) {
-        active = scope.filter((m) => {
-          const n = this.serverOf(m);
-          if (n >= 0 && stamp[n] === round - 1) return true;
-          for (let i = this.off[m]; i < this.off[m + 1]; i++) if (stamp[this.os[i]] === round - 1) return true;
-          return false;
-        });
-      }
-      const ranked: { m: number; c: number; delta: number }[] = [];
-      for (const m of active) for (const b of this.bestMoves(m, 3)) ranked.push({ m, ...b });
-      ranked.sort((x, y) => x.delta - y.delta);
-      let taken = 0;
-      const moved = new Set<number>();
-      for (const cand of ranked) {
-        if (performance.now() >= deadline) break;
-        if (moved.has(cand.m)) continue;
-        let c = cand.c;
-        const from = this.serverOf(cand.m);
-        const target = this.serverOf(cand.m, c);
-        // Servers changed since the ranking: the surrogate change of this move is recomputed first.
-        if ((from >= 0 && stamp[from] === round) || (target >= 0 && stamp[target] === round)) {
-          if (!(this.moveDelta(cand.m, c) < 0)) continue;
-        }
-        if (this.tryMove(cand.m, c)) {
-          taken++;
-          moved.add(cand.m);
-          if (from >= 0) stamp[from] = round;
-          if (target >= 0) stamp[target] = round;
-        }
-      }
-      if (taken > 0) continue;
-      // Moves are exhausted: try swaps, ranked the same way.
-      const ts = performance.now();
-      const swaps = swapCandidates(this, active).sort((x, y) => x.delta - y.delta);
-      this.swapMs += performance.now() - ts;
-      this.swapRounds++;
-      const swapped = new Set<number>();
-      for (const sw of swaps.slice(0, Math.max(200, 4 * this.N))) {
-        if (performance.now() >= deadline) break;
-        const { a, b } = sw;
-        if (swapped.has(a) || swapped.has(b)) continue;
-        const na = this.serverOf(a); const nb = this.serverOf(b);
-        if (stamp[na] === round || stamp[nb] === round) continue;
-        if (this.tryChanges([[a, sw.ca], [b, sw.cb]])) {
-          taken++;
-          swapped.add(a); swapped.add(b);
-          stamp[na] = round; stamp[nb] = round;
-        }
-      }
-      if (taken === 0) break;
-    }
+    improvePlan(this, opts);
   }
 
   /** Σ latencies of the plan and the number of tasks that miss a deadline or rate. */
@@ -349,8 +352,8 @@ export class FleetState {
     }
     for (let m = 0; m < this.M; m++) {
       if (this.choice[m] >= 0) continue;
-      latencyS += this.tasks[m].localS;
-      if (!Number.isFinite(this.tasks[m].localS) || this.tasks[m].hopeless) violators++;
+      latencyS += this.rawLocal[m];
+      if (!(this.rawLocal[m] <= this.tasks[m].deadlineS) || this.tasks[m].hopeless) violators++;
     }
     return { latencyS, violators };
   }
