@@ -54,8 +54,6 @@ export const offsets = (p: ConeProblem) => {
   return { O_SIG, O_C4, O_C10, O_S, L: O_S + p.K };
 };
 
-/** Cone rows as a linear map of (x, s_r, t_r): ((t+s)/2, (t−s)/2, x) negated, row-major 3×3. */
-const A = [0, -0.5, -0.5, 0, 0.5, -0.5, -1, 0, 0];
 
 export class ConeKkt {
   private readonly H: Float64Array;
@@ -92,7 +90,7 @@ export class ConeKkt {
   factor(wL: Float64Array, Winv2: Float64Array): void {
     this.wL = wL; this.Winv2 = Winv2;
     const { p, H, Sdd, V1, V2, blockS, o } = this;
-    const h = new Float64Array(7), VA = new Float64Array(9), coords = [0, 0, 0];
+    const h = new Float64Array(7);
     Sdd.fill(0); blockS.fill(0);
     for (let q = 0; q < p.P; q++) {
       const b = 49 * q;
@@ -106,24 +104,29 @@ export class ConeKkt {
         const sr = 1 + r, tr = 4 + r;
         if (!p.used[3 * q + r]) { H[b + 8 * sr] = 1; H[b + 8 * tr] = 1; continue; }
         if (r > 0) H[b + 8 * sr] += wL[4 * q + 1 + r];
-        const v9 = 9 * (3 * q + r);
-        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) VA[3 * i + j] = Winv2[v9 + 3 * i] * A[j] + Winv2[v9 + 3 * i + 1] * A[3 + j] + Winv2[v9 + 3 * i + 2] * A[6 + j];
-        coords[0] = 0; coords[1] = sr; coords[2] = tr;
-        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) H[b + 7 * coords[i] + coords[j]] += A[i] * VA[j] + A[3 + i] * VA[3 + j] + A[6 + i] * VA[6 + j];
+        // Aᵀ·W⁻²·A for the cone rows (−(s+t)/2, (s−t)/2, −x) in the coordinates (x, s, t).
+        const v = 9 * (3 * q + r);
+        const V00 = Winv2[v], V01 = Winv2[v + 1], V02 = Winv2[v + 2], V11 = Winv2[v + 4], V12 = Winv2[v + 5], V22 = Winv2[v + 8];
+        const hs = 0.5 * (V02 - V12), ht = 0.5 * (V02 + V12), hst = 0.25 * (V00 - V11);
+        H[b] += V22;
+        H[b + sr] += hs; H[b + 7 * sr] += hs;
+        H[b + tr] += ht; H[b + 7 * tr] += ht;
+        H[b + 8 * sr] += 0.25 * (V00 - 2 * V01 + V11);
+        H[b + 8 * tr] += 0.25 * (V00 + 2 * V01 + V11);
+        H[b + 7 * sr + tr] += hst; H[b + 7 * tr + sr] += hst;
       }
       chol7(H, b);
       const m = p.dev[q], n = p.srv[q], c = p.c[q];
       const T0 = p.T[3 * q], T1 = p.T[3 * q + 1], T2 = p.T[3 * q + 2];
-      const a10 = (v: Float64Array) => c * v[0] + T0 * v[4] + T1 * v[5] + T2 * v[6];
       // H⁻¹ a10 (C10's column), then each server column's H⁻¹ a_j.
       h.fill(0); h[0] = c; h[4] = T0; h[5] = T1; h[6] = T2;
       solve7(H, b, h, 0);
       Sdd[3 * m + 1] += h[0];
-      Sdd[3 * m + 2] += a10(h);
+      Sdd[3 * m + 2] += c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6];
       h.fill(0); h[0] = 1;
       solve7(H, b, h, 0);
       Sdd[3 * m] += h[0];
-      const hx0 = h[0], hx10 = a10(h), hx1 = h[1], hx2 = h[2], hx3 = h[3];
+      const hx0 = h[0], hx10 = c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6], hx1 = h[1], hx2 = h[2], hx3 = h[3];
       for (let a = 0; a < 4; a++) {
         if (p.colOf[4 * n + a] < 0) continue;
         if (a === 3) {
@@ -134,7 +137,7 @@ export class ConeKkt {
         }
         h.fill(0); h[1 + a] = 1;
         solve7(H, b, h, 0);
-        V1[4 * q + a] = h[0]; V2[4 * q + a] = a10(h);
+        V1[4 * q + a] = h[0]; V2[4 * q + a] = c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6];
         for (let a2 = 0; a2 < 3; a2++) blockS[16 * n + 4 * a2 + a] += h[1 + a2];
         blockS[16 * n + 12 + a] += h[0];
       }
