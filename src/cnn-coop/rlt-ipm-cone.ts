@@ -72,7 +72,13 @@ export function coneProblem(d: RltData, maxTasks?: (number | undefined)[]): Cone
     ofDevice: d.ofDevice.map((qs) => Int32Array.from(qs)), ofServer: d.ofServer.map((qs) => Int32Array.from(qs)) };
 }
 
-export function solveHullCone(d: RltData, opts: HullOptions & { maxIterations?: number } = {}): RltSolution & { ipm: ConeStats; multipliers: HullMultipliers } {
+export interface ConeOptions extends HullOptions {
+  maxIterations?: number;
+  /** Called once per iteration (diagnostics, benches). */
+  onIteration?: (info: { it: number; objective: number; gap: number; primalResidual: number; dualResidual: number; stepPrimal: number; stepDual: number }) => void;
+}
+
+export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution & { ipm: ConeStats; multipliers: HullMultipliers } {
   const eps = opts.eps ?? RLT_EPS;
   const p = coneProblem(d, opts.maxTasks);
   const { P, M, K } = p;
@@ -235,7 +241,8 @@ export function solveHullCone(d: RltData, opts: HullOptions & { maxIterations?: 
     kkt.solve(rhsY, bzL, bzK, Wik, dy, dzL, dzK, dztK);
     // Iterative refinement of the full system in scaled form (Gᵀ W⁻¹ dz̃ = r_y, W⁻¹G Δy − dz̃ = W⁻¹b_z):
     // the cones' W reach condition numbers near 1/μ, so a direct solve alone loses the primal rows.
-    for (let round = 0; round < refine; round++) {
+    // The predictor only sets the step and σ: refined once; the corrector, the step taken, fully.
+    for (let round = 0, rounds = keepScaled ? Math.min(1, refine) : refine; round < rounds; round++) {
       applyGt(dzL, dzK, fY);
       for (let i = 0; i < NY; i++) fY[i] = rhsY[i] - fY[i];
       applyG(dy, fL, fK);
@@ -253,14 +260,16 @@ export function solveHullCone(d: RltData, opts: HullOptions & { maxIterations?: 
       for (let i = 0; i < L; i++) dzL[i] += gL[i];
       for (let i = 0; i < 9 * P; i++) { dzK[i] += gK[i]; dztK[i] += gtK[i]; }
     }
-    // Δs from the complementarity row in scaled space: ds̃ = ξ − dz̃, Δs = W·ds̃ (CVXOPT's way:
-    // λ∘(ds̃ + dz̃) = r_c then holds exactly, the primal rows to the solve's accuracy).
+    // Δs: for a cone from its complementarity row in scaled space, ds̃ = ξ − dz̃, Δs = W·ds̃
+    // (CVXOPT's way: λ∘(ds̃ + dz̃) = r_c holds exactly where W is ill-conditioned); for a linear
+    // row from its primal row, G·Δy + Δs = −r_z, so the linear rows (C4, C9, C11–C13) stay
+    // feasible to rounding once reached.
+    applyG(dy, fL, fK);
     for (let i = 0; i < L; i++) {
       if (!actL[i]) { dsL[i] = dzL[i] = 0; continue; }
       const w = Math.sqrt(sL[i] / zL[i]);
-      const dzt = w * dzL[i], dst = xiL[i] - dzt;
-      dsL[i] = w * dst;
-      if (keepScaled) { dzaL[i] = dzt; dsaL[i] = dst; }
+      dsL[i] = -rzL[i] - fL[i];
+      if (keepScaled) { dzaL[i] = w * dzL[i]; dsaL[i] = dsL[i] / w; }
     }
     for (let k = 0; k < 3 * P; k++) {
       const i = 3 * k;
@@ -294,7 +303,7 @@ export function solveHullCone(d: RltData, opts: HullOptions & { maxIterations?: 
   };
 
   const maxIt = opts.maxIterations ?? 100;
-  let it = 0, gap = Infinity, pres = Infinity, dres = Infinity, stalled = 0, refine = REFINE_FAR;
+  let it = 0, gap = Infinity, pres = Infinity, dres = Infinity, stalled = 0, refine = REFINE_FAR, lastAp = 0, lastAd = 0;
   // The best iterate (least gap among those whose linear rows hold to 1e-8): near the optimum the
   // cones' scalings are ill-conditioned and the last steps can stall or leave the cone.
   const best = { gap: Infinity, rel: Infinity, pres: Infinity, dres: Infinity, y: new Float64Array(NY), zL: new Float64Array(L) };
@@ -315,6 +324,7 @@ export function solveHullCone(d: RltData, opts: HullOptions & { maxIterations?: 
     for (let i = 0; i < NY; i++) pobj += cost[i] * y[i];
     if (!Number.isFinite(gap) || !Number.isFinite(pobj) || !Number.isFinite(dres)) break;
     const rel = gap / (1 + Math.abs(pobj));
+    opts.onIteration?.({ it, objective: pobj, gap, primalResidual: pres, dualResidual: dres, stepPrimal: lastAp, stepDual: lastAd });
     refine = rel > NEAR ? REFINE_FAR : REFINE_NEAR;
     if (pres <= 1e-8 && Math.max(rel, dres) < Math.max(best.rel, best.dres)) {
       Object.assign(best, { gap, rel, pres, dres });
@@ -346,6 +356,7 @@ export function solveHullCone(d: RltData, opts: HullOptions & { maxIterations?: 
     const [ap0, ad0] = maxSteps();
     const ap = Math.min(1, 0.99 * ap0), ad = Math.min(1, 0.99 * ad0);
     const a = Math.min(ap, ad);
+    lastAp = ap; lastAd = ad;
     stalled = a < 1e-3 ? stalled + 1 : 0;
     for (let i = 0; i < NY; i++) y[i] += ap * dy[i];
     for (let i = 0; i < L; i++) if (actL[i]) { sL[i] += ap * dsL[i]; zL[i] += ad * dzL[i]; }
