@@ -35,6 +35,12 @@ export interface ConeStats {
 const GAP_TOL = 1e-9;
 const DUAL_TOL = 1e-8;
 /**
+ * The epigraphs start this many shares above their perspective (t = x²/u + T_START·u): well inside
+ * their cones, so the first steps are not cut short by them (measured: 20–30 % fewer iterations
+ * than T_START = 1 on the paper's and the fleet's scenarios).
+ */
+const T_START = 100;
+/**
  * Rounds of iterative refinement per Newton direction: one while far from the optimum, more near
  * it, where the multipliers' last digits decide how tight the certificate's Lagrangian bound is.
  */
@@ -178,7 +184,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
       const v = 7 * q;
       const x = Math.min(0.5 / (qs.length + 1), p.lo[q] > 0 ? 0.5 * y[v + 1] / p.lo[q] : 1);
       y[v] = x;
-      for (let r = 0; r < 3; r++) if (p.used[3 * q + r]) { const u = y[v + 1 + r] + eps; y[v + 4 + r] = x * x / u + u; }
+      for (let r = 0; r < 3; r++) if (p.used[3 * q + r]) { const u = y[v + 1 + r] + eps; y[v + 4 + r] = x * x / u + T_START * u; }
     }
   }
   const sL = new Float64Array(L), zL = new Float64Array(L), sK = new Float64Array(9 * P), zK = new Float64Array(9 * P);
