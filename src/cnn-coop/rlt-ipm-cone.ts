@@ -336,7 +336,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
       Object.assign(best, { gap, rel, pres, dres });
       best.y.set(y); best.zL.set(zL);
     }
-    if ((rel <= GAP_TOL && pres <= 1e-9 && dres <= DUAL_TOL) || it >= maxIt || stalled >= 2) break;
+    if ((rel <= GAP_TOL && pres <= 1e-9 && dres <= DUAL_TOL) || it >= maxIt || stalled >= 2 || (stalled >= 1 && rel < NEAR)) break;
     it++;
     const mu = gap / nu;
     for (let i = 0; i < L; i++) if (actL[i]) { wL[i] = zL[i] / sL[i]; lamL[i] = Math.sqrt(sL[i] * zL[i]); } else wL[i] = 1;
@@ -363,7 +363,9 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     const ap = Math.min(1, 0.99 * ap0), ad = Math.min(1, 0.99 * ad0);
     const a = Math.min(ap, ad);
     lastAp = ap; lastAd = ad;
-    stalled = a < 1e-3 ? stalled + 1 : 0;
+    // Stalled: a step cut to almost nothing. Near the optimum (the gap already within NEAR) one
+    // such step ends the run, since the scalings are then too ill-conditioned to recover.
+    stalled = a < 1e-3 || (a < 0.05 && gap / (1 + Math.abs(pobj)) < NEAR) ? stalled + 1 : 0;
     for (let i = 0; i < NY; i++) y[i] += ap * dy[i];
     for (let i = 0; i < L; i++) if (actL[i]) { sL[i] += ap * dsL[i]; zL[i] += ad * dzL[i]; }
     for (let i = 0; i < 9 * P; i++) { sK[i] += ap * dsK[i]; zK[i] += ad * dzK[i]; }
