@@ -57,6 +57,8 @@ export const offsets = (p: ConeProblem) => {
 
 export class ConeKkt {
   private readonly H: Float64Array;
+  /** Per pair, H⁻¹ times C10's column, C4's (= the load row's) and each share row's: 5 × 7 at 35q. */
+  private readonly HA: Float64Array;
   private readonly Sdd: Float64Array;
   private readonly Sinv: Float64Array;
   private readonly V1: Float64Array;
@@ -73,6 +75,7 @@ export class ConeKkt {
 
   constructor(private readonly p: ConeProblem) {
     this.H = new Float64Array(49 * p.P);
+    this.HA = new Float64Array(35 * p.P);
     this.Sdd = new Float64Array(3 * p.M);
     this.Sinv = new Float64Array(3 * p.M);
     this.V1 = new Float64Array(4 * p.P);
@@ -89,7 +92,7 @@ export class ConeKkt {
   /** Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), Winv2 per cone (9 at 9·(3q+r)). */
   factor(wL: Float64Array, Winv2: Float64Array): void {
     this.wL = wL; this.Winv2 = Winv2;
-    const { p, H, Sdd, V1, V2, blockS, o } = this;
+    const { p, H, Sdd, V1, V2, blockS, o, HA } = this;
     const h = new Float64Array(7);
     Sdd.fill(0); blockS.fill(0);
     for (let q = 0; q < p.P; q++) {
@@ -121,10 +124,13 @@ export class ConeKkt {
       // H⁻¹ a10 (C10's column), then each server column's H⁻¹ a_j.
       h.fill(0); h[0] = c; h[4] = T0; h[5] = T1; h[6] = T2;
       solve7(H, b, h, 0);
+      const ha = 35 * q;
+      HA.set(h, ha);
       Sdd[3 * m + 1] += h[0];
       Sdd[3 * m + 2] += c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6];
       h.fill(0); h[0] = 1;
       solve7(H, b, h, 0);
+      HA.set(h, ha + 7);
       Sdd[3 * m] += h[0];
       const hx0 = h[0], hx10 = c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6], hx1 = h[1], hx2 = h[2], hx3 = h[3];
       for (let a = 0; a < 4; a++) {
@@ -137,6 +143,7 @@ export class ConeKkt {
         }
         h.fill(0); h[1 + a] = 1;
         solve7(H, b, h, 0);
+        HA.set(h, ha + 14 + 7 * a);
         V1[4 * q + a] = h[0]; V2[4 * q + a] = c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6];
         for (let a2 = 0; a2 < 3; a2++) blockS[16 * n + 4 * a2 + a] += h[1 + a2];
         blockS[16 * n + 12 + a] += h[0];
@@ -274,18 +281,17 @@ export class ConeKkt {
       dzL[o.O_C4 + m] = Sinv[3 * m] * d1 + Sinv[3 * m + 1] * d2;
       dzL[o.O_C10 + m] = Sinv[3 * m + 1] * d1 + Sinv[3 * m + 2] * d2;
     }
-    // Δy = H⁻¹(r1 − G_Cᵀ Δz_C).
-    dy.set(r1);
+    // Δy = H⁻¹(r1 − G_Cᵀ Δz_C) = u − Σ_j Δz_j·H⁻¹a_j, with the H⁻¹a_j kept from the factorisation.
+    const HA = this.HA;
     for (let q = 0; q < p.P; q++) {
-      const b = 7 * q, m = p.dev[q], n = p.srv[q];
-      const z4 = dzL[o.O_C4 + m], z10 = dzL[o.O_C10 + m];
-      dy[b] -= z4 + z10 * p.c[q];
-      for (let r = 0; r < 3; r++) dy[b + 4 + r] -= z10 * p.T[3 * q + r];
-      for (let a = 0; a < 4; a++) {
-        const j = p.colOf[4 * n + a];
-        if (j >= 0) dy[b + (a < 3 ? 1 + a : 0)] -= rhsS[j];
-      }
-      solve7(H, 49 * q, dy, b);
+      const b = 7 * q, m = p.dev[q], n = p.srv[q], ha = 35 * q;
+      const z10 = dzL[o.O_C10 + m];
+      let zx = dzL[o.O_C4 + m];
+      const jl = p.colOf[4 * n + 3];
+      if (jl >= 0) zx += rhsS[jl];
+      const j0 = p.colOf[4 * n], j1 = p.colOf[4 * n + 1], j2 = p.colOf[4 * n + 2];
+      const z0 = j0 >= 0 ? rhsS[j0] : 0, z1 = j1 >= 0 ? rhsS[j1] : 0, z2 = j2 >= 0 ? rhsS[j2] : 0;
+      for (let i = 0; i < 7; i++) dy[b + i] = u[b + i] - z10 * HA[ha + i] - zx * HA[ha + 7 + i] - z0 * HA[ha + 14 + i] - z1 * HA[ha + 21 + i] - z2 * HA[ha + 28 + i];
     }
     for (let m = 0; m < p.M; m++) dy[P7 + m] = (r1[P7 + m] + (p.ofDevice[m].length ? dzL[o.O_C10 + m] : 0)) / wL[o.O_SIG + m];
   }
