@@ -247,8 +247,10 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     kkt.solve(rhsY, bzL, bzK, Wik, dy, dzL, dzK, dztK);
     // Iterative refinement of the full system in scaled form (Gᵀ W⁻¹ dz̃ = r_y, W⁻¹G Δy − dz̃ = W⁻¹b_z):
     // the cones' W reach condition numbers near 1/μ, so a direct solve alone loses the primal rows.
-    // The predictor only sets the step and σ: refined once; the corrector, the step taken, fully.
-    for (let round = 0, rounds = keepScaled ? Math.min(1, refine) : refine; round < rounds; round++) {
+    // The predictor only sets the step and σ: unrefined far from the optimum, once near it; the
+    // corrector (the step taken) fully. Measured: dropping the corrector's refinement far from the
+    // optimum costs up to 1.8× the iterations, the predictor's none.
+    for (let round = 0, rounds = keepScaled ? (refine === REFINE_FAR ? 0 : 1) : refine; round < rounds; round++) {
       applyGt(dzL, dzK, fY);
       for (let i = 0; i < NY; i++) fY[i] = rhsY[i] - fY[i];
       applyG(dy, fL, fK);
