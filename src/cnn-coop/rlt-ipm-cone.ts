@@ -306,7 +306,11 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
   const gapAt = (a: number): number => {
     let g = 0;
     for (let i = 0; i < L; i++) if (actL[i]) g += (sL[i] + a * dsL[i]) * (zL[i] + a * dzL[i]);
-    for (let i = 0; i < 9 * P; i++) if (actK[(i / 3) | 0]) g += (sK[i] + a * dsK[i]) * (zK[i] + a * dzK[i]);
+    for (let k = 0; k < 3 * P; k++) {
+      if (!actK[k]) continue;
+      const i = 3 * k;
+      g += (sK[i] + a * dsK[i]) * (zK[i] + a * dzK[i]) + (sK[i + 1] + a * dsK[i + 1]) * (zK[i + 1] + a * dzK[i + 1]) + (sK[i + 2] + a * dsK[i + 2]) * (zK[i + 2] + a * dzK[i + 2]);
+    }
     return g;
   };
 
@@ -322,7 +326,10 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     applyG(y, rzL, rzK);
     pres = 0;
     for (let i = 0; i < L; i++) { rzL[i] = actL[i] ? rzL[i] + sL[i] - hL[i] : 0; pres = Math.max(pres, Math.abs(rzL[i])); }
-    for (let i = 0; i < 9 * P; i++) rzK[i] = actK[(i / 3) | 0] ? rzK[i] + sK[i] - hK[i] : 0;
+    for (let k = 0; k < 3 * P; k++) {
+      const i = 3 * k;
+      if (actK[k]) { rzK[i] += sK[i] - hK[i]; rzK[i + 1] += sK[i + 1] - hK[i + 1]; rzK[i + 2] += sK[i + 2] - hK[i + 2]; }
+    }
     pres /= hmax;
     dres = 0;
     for (let i = 0; i < P7; i++) dres = Math.max(dres, Math.abs(ry[i]) / cpair);
