@@ -45,6 +45,8 @@ const T_START = 100;
  * it, where the multipliers' last digits decide how tight the certificate's Lagrangian bound is.
  */
 const REFINE_FAR = 1, REFINE_NEAR = 3, NEAR = 1e-5;
+/** The predictor (which only sets the step and σ) is refined once the relative gap is below this. */
+const PREDICTOR_REFINED = 1e-3;
 
 /** The cone form needs every pair of a server to use the same resources and every pair to upload. */
 export function coneApplies(d: RltData): boolean {
@@ -247,10 +249,11 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     kkt.solve(rhsY, bzL, bzK, Wik, dy, dzL, dzK, dztK);
     // Iterative refinement of the full system in scaled form (Gᵀ W⁻¹ dz̃ = r_y, W⁻¹G Δy − dz̃ = W⁻¹b_z):
     // the cones' W reach condition numbers near 1/μ, so a direct solve alone loses the primal rows.
-    // The predictor only sets the step and σ: unrefined far from the optimum, once near it; the
+    // The predictor only sets the step and σ: unrefined far from the optimum, once nearer; the
     // corrector (the step taken) fully. Measured: dropping the corrector's refinement far from the
-    // optimum costs up to 1.8× the iterations, the predictor's none.
-    for (let round = 0, rounds = keepScaled ? (refine === REFINE_FAR ? 0 : 1) : refine; round < rounds; round++) {
+    // optimum costs up to 1.8× the iterations; the predictor's costs nothing while the gap is above
+    // 1e-3, but below it an unrefined predictor makes Mehrotra's σ ≈ 1 and the gap stalls.
+    for (let round = 0, rounds = keepScaled ? (lastRel < PREDICTOR_REFINED ? 1 : 0) : refine; round < rounds; round++) {
       applyGt(dzL, dzK, fY);
       for (let i = 0; i < NY; i++) fY[i] = rhsY[i] - fY[i];
       applyG(dy, fL, fK);
@@ -315,7 +318,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
   };
 
   const maxIt = opts.maxIterations ?? 100;
-  let it = 0, gap = Infinity, pres = Infinity, dres = Infinity, stalled = 0, refine = REFINE_FAR, lastAp = 0, lastAd = 0;
+  let it = 0, gap = Infinity, pres = Infinity, dres = Infinity, stalled = 0, refine = REFINE_FAR, lastAp = 0, lastAd = 0, lastRel = Infinity;
   // The best iterate (least gap among those whose linear rows hold to 1e-8): near the optimum the
   // cones' scalings are ill-conditioned and the last steps can stall or leave the cone.
   const best = { gap: Infinity, rel: Infinity, pres: Infinity, dres: Infinity, y: new Float64Array(NY), zL: new Float64Array(L) };
@@ -341,6 +344,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     const rel = gap / (1 + Math.abs(pobj));
     opts.onIteration?.({ it, objective: pobj, gap, primalResidual: pres, dualResidual: dres, stepPrimal: lastAp, stepDual: lastAd });
     refine = rel > NEAR ? REFINE_FAR : REFINE_NEAR;
+    lastRel = rel;
     if (pres <= 1e-8 && Math.max(rel, dres) < Math.max(best.rel, best.dres)) {
       Object.assign(best, { gap, rel, pres, dres });
       best.y.set(y); best.zL.set(zL);
