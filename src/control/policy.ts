@@ -10,15 +10,15 @@ import type { PlanMode } from './planner.ts';
  * over a minute at 1,000 devices on this machine (README, issue 10), so above `smallFleetMax`
  * devices the fleet-scale algorithm plans, or MDO where that algorithm is not installed.
  *
- * Load rule (`auto`): `fleet` is built for cells whose capacity grows with the fleet; on an
- * overloaded cell (far more devices per server than the paper's, most deadlines unmeetable) MDO
- * gives a lower total latency in about the same time. Measured at 1,000 devices on 8 servers,
- * resources scaled as `mec generate --load-per-server L` (08:15 UTC, load 1.5, budget 300 ms):
- * L = 15, 20: fleet 0.2-0.3 s, every deadline met, total 759 / 1,009 s; mdo 1.0 s, 76 / 152 late,
- * total 1,621 / 2,253 s. L = 40, 60, 125 (125 = the paper's resources): fleet 0.5-0.8 s, total
- * 8,791 / 10,114 / 15,626 s; mdo 0.6-0.9 s, total 3,697 / 4,553 / 5,308 s (both miss deadlines).
- * So above `overloadedLoad` devices per paper-sized server (default 30, twice the paper's 15)
- * `auto` plans with `overloadedAlgorithm`.
+ * Load rule: on an overloaded cell (far more devices per server than the paper's, most
+ * deadlines unmeetable) every round is a full solve, never a repair. Measured at 1,000 devices on
+ * 8 paper servers (fleet as merged 08:38 UTC, budget 300 ms, load 5-7): a repair with 5 % of the
+ * devices moved took as long as a full solve (both use the budget, 240-290 ms) and its plans'
+ * total latency was 6,190-6,840 s against 4,780-6,740 s for full solves of the same states.
+ * The algorithm stays `fleet` there: at L = 40 / 60 / 125 (resources scaled as `mec generate
+ * --load-per-server L`) it planned in 0.3 s with totals of 2,380 / 3,621 / 4,715 s where mdo took
+ * 0.9-1.5 s for 3,697 / 4,553 / 5,308 s. (Before the fleet planner's overload work, 08:15 UTC,
+ * fleet's totals there were 2-3 times mdo's.)
  */
 export interface PolicyOptions {
   /** 'auto' or a cnn-coop algorithm name. */
@@ -28,7 +28,13 @@ export interface PolicyOptions {
   smallAlgorithm: string;
   /** auto above smallFleetMax, and the fallback after a missed deadline. */
   largeAlgorithms: string[];
-  /** SolveOptions.timeBudgetMs for algorithms that honour it (0: none). */
+  /**
+   * SolveOptions.timeBudgetMs for algorithms that honour it (0: none). 300 ms: a report waits
+   * for up to two rounds, so the budget is what keeps report -> decision under 2 s. Measured at
+   * 1,000 devices on 8 paper servers (08:40 UTC, load 5): fleet 0.26 s, total 6,502-6,662 s at
+   * 300 ms; 0.86 s, 6,385-6,394 s at 1,000 ms (2-4 % better for 3 times the round); on the
+   * fleet-scaled cell both finish in 0.1-0.2 s with the same plan.
+   */
   budgetMs: number;
   /** A round not finished after this long is abandoned; the plan in force stays (0: never). */
   deadlineMs: number;
@@ -38,16 +44,14 @@ export interface PolicyOptions {
   fullEveryS: number;
   /** A repaired plan whose mean latency per device exceeds the last full plan's by more than this fraction is doubtful. */
   repairSlack: number;
-  /** auto above smallFleetMax: a cell with more devices per paper-sized server than this is overloaded (0: never). */
+  /** A cell with more devices per paper-sized server than this (cellLoad) is overloaded: no repair there (0: never). */
   overloadedLoad: number;
-  /** auto: what plans an overloaded cell. */
-  overloadedAlgorithm: string;
 }
 
 export const DEFAULT_POLICY: PolicyOptions = {
   algorithm: 'auto', smallFleetMax: 30, smallAlgorithm: 'pa', largeAlgorithms: ['fleet', 'mdo'],
-  budgetMs: 1000, deadlineMs: 10_000, repairMaxFraction: 0.2, fullEveryS: 30, repairSlack: 0.05,
-  overloadedLoad: 30, overloadedAlgorithm: 'mdo',
+  budgetMs: 300, deadlineMs: 10_000, repairMaxFraction: 0.2, fullEveryS: 30, repairSlack: 0.05,
+  overloadedLoad: 30,
 };
 
 /** The paper's MEC server (Table III): what one unit of capacity is in `cellLoad`. */
@@ -96,18 +100,12 @@ export class PlanPolicy {
 
   constructor(readonly opts: PolicyOptions, readonly available: { algorithms: string[]; repair: boolean }) {}
 
-  /** The algorithm a full solve of `devices` devices (at `loadPerServer`, cellLoad) uses. */
-  algorithmFor(devices: number, now: number, loadPerServer = 0): string {
+  /** The algorithm a full solve of `devices` devices uses. */
+  algorithmFor(devices: number, now: number): string {
     const large = this.opts.largeAlgorithms.find((a) => this.available.algorithms.includes(a)) ?? 'mdo';
-    const overloaded = this.isOverloaded(loadPerServer);
-    if (now < this.degradedUntil) return overloaded ? this.opts.overloadedAlgorithm : large;
+    if (now < this.degradedUntil) return large;
     if (this.opts.algorithm !== 'auto') return this.opts.algorithm;
-    if (devices <= this.opts.smallFleetMax) return this.opts.smallAlgorithm;
-    return overloaded ? this.opts.overloadedAlgorithm : large;
-  }
-
-  private isOverloaded(loadPerServer = 0): boolean {
-    return this.opts.overloadedLoad > 0 && loadPerServer > this.opts.overloadedLoad && this.available.algorithms.includes(this.opts.overloadedAlgorithm);
+    return devices <= this.opts.smallFleetMax ? this.opts.smallAlgorithm : large;
   }
 
   next(input: RoundInput): Round {
@@ -117,15 +115,14 @@ export class PlanPolicy {
     // was never planned).
     const deadlineMs = input.hasPrevious && !this.missedLast ? this.opts.deadlineMs : 0;
     const base = { budgetMs: this.opts.budgetMs, deadlineMs };
-    const algorithm = this.algorithmFor(input.devices, input.now, input.loadPerServer);
-    // repair is the fleet planner's (fleet/repair.ts): not for a cell `auto` found overloaded
-    // (there its plans' totals jump from round to round, measured in /work/notes/control.md)
-    const overloadedAuto = this.opts.algorithm === 'auto' && algorithm === this.opts.overloadedAlgorithm && this.isOverloaded(input.loadPerServer);
-    const repairable = this.available.repair && this.opts.repairMaxFraction > 0 && input.hasPrevious && !input.serversAdded && !this.fullWanted && !overloadedAuto;
+    const algorithm = this.algorithmFor(input.devices, input.now);
+    // an overloaded cell is solved in full: a repair there is no faster and plans worse (above)
+    const overloaded = this.opts.overloadedLoad > 0 && (input.loadPerServer ?? 0) > this.opts.overloadedLoad;
+    const repairable = this.available.repair && this.opts.repairMaxFraction > 0 && input.hasPrevious && !input.serversAdded && !this.fullWanted && !overloaded;
     if (repairable && input.now - this.lastFullAt < this.opts.fullEveryS * 1000 && input.changed <= this.opts.repairMaxFraction * input.devices) {
       return { ...base, algorithm, mode: 'repair', why: `${input.changed} of ${input.devices} devices changed` };
     }
-    const load = overloadedAuto ? `, overloaded cell: ${input.loadPerServer!.toFixed(0)} devices per paper-sized server` : '';
+    const load = overloaded ? `, overloaded cell: ${input.loadPerServer!.toFixed(0)} devices per paper-sized server` : '';
     return { ...base, algorithm, mode: 'full', why: (this.fullWanted ? 'full plan due' : `${input.changed} of ${input.devices} devices changed`) + load };
   }
 
