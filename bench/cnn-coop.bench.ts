@@ -1,66 +1,87 @@
 /**
- * PA's stage 2 (issue 11 item 4): the hull relaxation by the structured interior-point method
- * (rlt-ipm.ts, new) against the same relaxation by HiGHS cutting planes (rlt-hull.ts, the
- * reference) and the spec reading's relaxation by HiGHS cutting planes (rlt.ts, the old PA), side
- * by side in one run, with the ratios, the agreement of the two hull solvers and the machine load.
- * Sizes: the paper's M = 30, N = 2; M = 200, N = 8; and a fleet M = 1,000, N = 50 (the fleet
- * generator's capacities, 20 devices and the paper's load a server), where HiGHS is not run.
+ * PA's stage 2 at scale (issue 11 item 4): the hull relaxation by the conic interior-point method
+ * (rlt-ipm-cone.ts, current), by the previous interior-point method (rlt-ipm.ts, perspective kept
+ * nonlinear) and by HiGHS cutting planes (rlt-hull.ts, the reference), side by side in one run,
+ * with ratios, agreement, the IPM's certificate, whole-`pa` times, and the machine load. Wall and
+ * CPU time (process.cpuUsage, user + system) are both shown: the 2 cores are shared.
+ * Sizes: the paper's M = 30, N = 2; M = 200, N = 8; and the fleet M = 1,000, N = 50 (fleet
+ * generator: 20 devices and the paper's load a server). The slow references run where they take
+ * minutes only when asked: BENCH_SLOW=1 (HiGHS at M = 200 takes ~6 min, the previous IPM at the
+ * fleet size ~70 s).
  */
 import { loadavg } from 'node:os';
 import { generateScenario, type CnnCoopOptions } from '../src/cnn-coop/generate.ts';
 import { precompute } from '../src/cnn-coop/physics.ts';
 import { layerSearch } from '../src/cnn-coop/layer-search.ts';
-import { solveRlt } from '../src/cnn-coop/rlt.ts';
-import { rltData } from '../src/cnn-coop/rlt-pairs.ts';
+import { deadlinePenalty, rltData, type RltData } from '../src/cnn-coop/rlt-pairs.ts';
 import { solveHullData } from '../src/cnn-coop/rlt-hull.ts';
+import { solveHullCone } from '../src/cnn-coop/rlt-ipm-cone.ts';
 import { solveHullIpm } from '../src/cnn-coop/rlt-ipm.ts';
-import { pa, paSpec } from '../src/cnn-coop/algorithms/pa.ts';
+import type { RltSolution } from '../src/cnn-coop/rlt.ts';
+import { pa, paHighs } from '../src/cnn-coop/algorithms/pa.ts';
 import { median } from '../src/core/stats.ts';
-import { printTable, timeMs } from './timing.ts';
+import { printTable } from './timing.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
+const slow = process.env.BENCH_SLOW === '1';
 const load = () => loadavg()[0].toFixed(1);
 console.log(`load average at start: ${load()} (2 cores shared)`);
-const sizes: Array<{ label: string; o: Omit<CnnCoopOptions, 'seed'>; seeds: number; runs: number; highs: boolean }> = [
-  { label: 'M=30 N=2', o: { devices: 30, servers: 2 }, seeds: quick ? 2 : 5, runs: quick ? 3 : 7, highs: true },
-  { label: 'M=200 N=8', o: { devices: 200, servers: 8 }, seeds: 1, runs: 1, highs: true },
-  { label: 'M=1000 N=50 fleet', o: { devices: 1000, devicesPerServer: 20, loadPerServer: 15 }, seeds: 1, runs: 1, highs: false },
+interface Size { label: string; o: Omit<CnnCoopOptions, 'seed'>; seeds: number; runs: number; highs: boolean; previous: boolean }
+const sizes: Size[] = [
+  { label: 'M=30 N=2', o: { devices: 30, servers: 2 }, seeds: quick ? 2 : 5, runs: quick ? 3 : 7, highs: true, previous: true },
+  { label: 'M=200 N=8', o: { devices: 200, servers: 8 }, seeds: 1, runs: quick ? 1 : 3, highs: slow, previous: true },
+  { label: 'M=1000 N=50 fleet', o: { devices: 1000, devicesPerServer: 20, loadPerServer: 15 }, seeds: 1, runs: 1, highs: false, previous: slow },
 ];
-/** Median time of `fn` over `runs` calls (a warm-up call first when runs > 1), and its last value. */
-function timed<T>(fn: () => T, runs: number): { ms: number; value: T } {
-  let value!: T;
-  const { medianMs } = timeMs(() => { value = fn(); }, runs, runs > 1 ? 1 : 0);
-  return { ms: medianMs, value };
+
+/** Median wall and CPU milliseconds of `fn` over `runs` calls (a warm-up call first when runs > 1), and its last value. */
+function timed<T>(fn: () => T, runs: number): { ms: number; cpuMs: number; value: T } {
+  let value = fn();
+  if (runs === 1) return { ...clock(() => { value = fn(); }), value };
+  const wall: number[] = [], cpu: number[] = [];
+  for (let i = 0; i < runs; i++) { const c = clock(() => { value = fn(); }); wall.push(c.ms); cpu.push(c.cpuMs); }
+  return { ms: median(wall), cpuMs: median(cpu), value };
 }
+function clock(fn: () => void): { ms: number; cpuMs: number } {
+  const c0 = process.cpuUsage(), t0 = performance.now();
+  fn();
+  const c = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
+}
+/** The relaxation's value with its deadline penalty (what every solver minimises). */
+const total = (d: RltData, r: RltSolution) => r.objective + deadlinePenalty(d) * r.deadlineSlackS.reduce((a, b) => a + b, 0);
+
 const rows: Record<string, string | number>[] = [];
 for (const size of sizes) {
   const scenarios = Array.from({ length: size.seeds }, (_, i) => generateScenario({ seed: i + 1, ...size.o }));
-  const data = scenarios.map((s) => { const pre = precompute(s); const splits = layerSearch(s, pre); return { s, pre, splits, d: rltData(s, pre, splits) }; });
-  const ipm = data.map((x) => timed(() => solveHullIpm(x.d), size.runs));
+  const data = scenarios.map((s) => { const pre = precompute(s); return rltData(s, pre, layerSearch(s, pre)); });
+  const cone = data.map((d) => timed(() => solveHullCone(d), size.runs));
+  const ms = median(cone.map((r) => r.ms)), cpuMs = median(cone.map((r) => r.cpuMs));
   const paRuns = scenarios.map((s) => timed(() => pa.solve(s), size.runs));
-  const ipmMs = median(ipm.map((r) => r.ms));
   const row: Record<string, string | number> = {
-    size: `${size.label} (pairs ${data[0].d.pairs.length})`,
-    'hull IPM ms': ipmMs,
-    'IPM iterations': median(ipm.map((r) => r.value.ipm.iterations)),
-    'IPM certificate gap': Math.max(...ipm.map((r) => (r.value.ipm.upper - r.value.ipm.lower) / r.value.ipm.upper)).toExponential(1),
-    'pa ms': median(paRuns.map((r) => r.ms)),
+    size: `${size.label} (pairs ${data[0].pairs.length})`,
+    'IPM ms (cpu)': `${ms.toFixed(ms < 100 ? 1 : 0)} (${cpuMs.toFixed(cpuMs < 100 ? 1 : 0)})`,
+    iterations: median(cone.map((r) => r.value.ipm.iterations)),
+    'certificate gap': Math.max(...cone.map((r) => (r.value.ipm.upper - r.value.ipm.lower) / r.value.ipm.upper)).toExponential(1),
+    'pa ms (cpu)': `${median(paRuns.map((r) => r.ms)).toFixed(0)} (${median(paRuns.map((r) => r.cpuMs)).toFixed(0)})`,
   };
+  if (size.previous) {
+    const prev = data.map((d) => timed(() => solveHullIpm(d), size.runs));
+    const pms = median(prev.map((r) => r.ms)), pcpu = median(prev.map((r) => r.cpuMs));
+    Object.assign(row, { 'previous IPM ms (cpu)': `${pms.toFixed(0)} (${pcpu.toFixed(0)})`, 'previous / IPM (cpu)': (pcpu / cpuMs).toFixed(1) });
+  }
   if (size.highs) {
-    const highs = data.map((x) => timed(() => solveHullData(x.d), size.runs));
-    const spec = data.map((x) => timed(() => solveRlt(x.s, x.pre, x.splits), size.runs));
-    const highsMs = median(highs.map((r) => r.ms)), specMs = median(spec.map((r) => r.ms));
-    const worst = Math.max(...highs.map((h, i) => Math.abs(ipm[i].value.objective - h.value.objective) / h.value.objective));
+    const highs = data.map((d) => timed(() => solveHullData(d), size.runs));
+    const hms = median(highs.map((r) => r.ms)), hcpu = median(highs.map((r) => r.cpuMs));
+    const worst = Math.max(...highs.map((h, i) => Math.abs(total(data[i], cone[i].value) - total(data[i], h.value)) / total(data[i], h.value)));
     Object.assign(row, {
-      'hull HiGHS ms': highsMs, 'HiGHS / IPM': highsMs / ipmMs,
-      'spec HiGHS ms (old)': specMs, 'old / IPM': specMs / ipmMs,
+      'HiGHS ms (cpu)': `${hms.toFixed(0)} (${hcpu.toFixed(0)})`, 'HiGHS / IPM (cpu)': (hcpu / cpuMs).toFixed(1),
       'IPM vs HiGHS rel. diff (max)': worst.toExponential(1),
-      'pa-spec ms': median(scenarios.map((s) => timed(() => paSpec.solve(s), size.runs).ms)),
+      'pa-highs ms': median(scenarios.map((s) => timed(() => paHighs.solve(s), size.runs).ms)).toFixed(0),
     });
   }
   row['load'] = load();
   rows.push(row);
-  console.log(`${size.label} done`);
+  console.log(`${size.label} done (load ${load()})`);
 }
 printTable(rows);
-console.log('(median over seeds of the median of repeated solves; pa = layer search + hull relaxation (IPM, HiGHS if it fails) + rule (28) + allocation; pa-spec = the old PA)');
+console.log('(median over seeds of the median of repeated solves; IPM = conic interior-point method; pa = layer search + hull relaxation (IPM, HiGHS if uncertified and small) + rule (28) + allocation)');

@@ -1,4 +1,5 @@
 import type { RltData } from './rlt-pairs.ts';
+import { RLT_EPS } from './rlt.ts';
 
 /**
  * A certificate for a solution of the hull relaxation (rlt-hull.ts), whatever solved it: a lower
@@ -34,27 +35,41 @@ export function hullDualBound(d: RltData, eps: number, rho: number, y: HullMulti
     const Q = maxTasks?.[n];
     if (Q !== undefined) bound -= Math.max(0, y.kappa[n]) * Q;
   }
-  for (const p of d.pairs) {
-    const w = 1 + Math.min(Math.max(0, y.eta[p.m]), rho);
-    const lin = w * (p.fixed - d.localS[p.m]) + Math.max(0, y.pi[p.m]) + (maxTasks?.[p.n] !== undefined ? Math.max(0, y.kappa[p.n]) : 0);
-    const mus = [0, 1, 2].map((r) => Math.max(0, y.mu[3 * p.n + r]));
-    const phi = (x: number): number => {
-      let v = lin * x;
-      for (let r = 0; r < 3; r++) {
-        const T = p.times[r];
-        if (T === 0) continue;
-        const lower = r === 0 ? p.lo * x : 0;
-        const mu = mus[r];
-        const ratio = mu > 0 ? Math.sqrt(w * T / mu) : Infinity;
-        let s = x === 0 ? 0 : Number.isFinite(ratio) ? x * ratio - eps : 1;
-        s = Math.min(1, Math.max(lower, s));
-        v += w * T * x * x / (s + eps) + mu * s;
-      }
-      return v;
-    };
-    bound += Math.min(0, goldenMin(phi, 0, 1));
-  }
+  for (let q = 0; q < d.pairs.length; q++) bound += Math.min(0, pairLagrangian(d, q, rho, y, maxTasks, eps).min);
   return bound;
+}
+
+/**
+ * Pair q's part of the Lagrangian, φ_q(x, s) (the perspective terms weighted by 1 + η, the linear
+ * prices of C4, the load limit and the servers' shares), its least value over x ∈ [0,1],
+ * s ∈ [0,1]³ with C9 (s_b ≥ lo·x) kept inside, and its value at a given point. Stationarity of a
+ * KKT point is φ_q(x_q, s_q) = min φ_q for every pair.
+ */
+export function pairLagrangian(d: RltData, q: number, rho: number, y: HullMultipliers, maxTasks?: (number | undefined)[], eps = RLT_EPS): { min: number; at: (x: number, s: ArrayLike<number>) => number } {
+  const p = d.pairs[q];
+  const w = 1 + Math.min(Math.max(0, y.eta[p.m]), rho);
+  const lin = w * (p.fixed - d.localS[p.m]) + Math.max(0, y.pi[p.m]) + (maxTasks?.[p.n] !== undefined ? Math.max(0, y.kappa[p.n]) : 0);
+  const mus = [0, 1, 2].map((r) => Math.max(0, y.mu[3 * p.n + r]));
+  const phi = (x: number): number => {
+    let v = lin * x;
+    for (let r = 0; r < 3; r++) {
+      const T = p.times[r];
+      if (T === 0) continue;
+      const lower = r === 0 ? p.lo * x : 0;
+      const mu = mus[r];
+      const ratio = mu > 0 ? Math.sqrt(w * T / mu) : Infinity;
+      let s = x === 0 ? 0 : Number.isFinite(ratio) ? x * ratio - eps : 1;
+      s = Math.min(1, Math.max(lower, s));
+      v += w * T * x * x / (s + eps) + mu * s;
+    }
+    return v;
+  };
+  const at = (x: number, s: ArrayLike<number>): number => {
+    let v = lin * x;
+    for (let r = 0; r < 3; r++) if (p.times[r] > 0) v += w * p.times[r] * x * x / (s[r] + eps) + mus[r] * s[r];
+    return v;
+  };
+  return { min: goldenMin(phi, 0, 1), at };
 }
 
 /** Least value of a convex function on [a, b] (golden section, to 1e-12 in x), ends included. */

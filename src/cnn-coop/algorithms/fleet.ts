@@ -117,12 +117,16 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
   const relaxMs = now() - relaxT0;
   const improveT0 = now();
   if (!overloaded) state.improve({ deadline: at(0.85) });
-  // No plan met every deadline: the latency mode (fleet/overload.ts), from the better of this
-  // plan and mdo's placement.
+  // Tasks late: on an overloaded instance (the start, or the deadlines-first plan, has more than
+  // OVERLOAD_SHARE of them late) the latency mode (fleet/overload.ts) from the better of this plan
+  // and mdo's placement; with a few late tasks only the send-back rule (a late task faster on its
+  // device goes back there: the total only drops, no deadline is traded for latency). Past the
+  // budget too (the judge then gives closed-form shares): a late task left the crumbs of a server
+  // it was given up on would otherwise report minutes.
   let overload: Record<string, unknown> | undefined;
-  // Past the budget too (the judge then gives closed-form shares): a late task left the crumbs of
-  // a server it was given up on would otherwise report minutes.
-  if (state.totals().violators > 0 || hopelessCount > 0) {
+  const late = state.totals().violators + hopelessCount;
+  let mode = 'deadlines first';
+  if (overloaded || late > OVERLOAD_SHARE * M) {
     const lt = [...state.tasks];
     const seed = mdoChoice(s, pre, lt);
     const own = state;
@@ -134,6 +138,10 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
     pick.improve({ deadline: at(0.85) });
     overload = { startViolators, hopeless: hopelessCount, start: pick === own ? 'own' : 'mdo', ownStartS: ownS, mdoStartS: mdoS };
     state = pick;
+    mode = 'latency (overloaded: least total latency, late tasks included)';
+  } else if (late > 0) {
+    state.useLatencyMode();
+    mode = 'deadlines first; late tasks sent back to their devices where faster';
   }
   const improveMs = now() - improveT0;
   const firstCheap = first && state !== first ? first.cheapAllocations : 0;
@@ -151,7 +159,7 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
       problem: 'generalised (19): splits k = 0..K to the cloud and all at the edge, or local; the lower bound holds for the paper\'s k = 1..K too',
       lowerBoundFrom: 'assignment relaxation dual with per-task deadline prices, over every server and split (fleet/bound.ts)',
       ...(boundHolds || !relax ? {} : { relaxationBoundS: relax.bound }),
-      mode: state.latencyMode ? 'latency (no plan found meets every deadline: least total latency, late tasks included)' : 'deadlines first',
+      mode,
       ...(overload ? { overload } : {}),
       candidateServers: candidates, widenedByRelaxation: widened,
       rounds: state.rounds, moves: state.moves, evaluations: state.evaluations + (first && state !== first ? first.evaluations : 0),

@@ -1,0 +1,366 @@
+import { deadlinePenalty, type RltData } from './rlt-pairs.ts';
+import { hullSolution, type HullOptions } from './rlt-hull.ts';
+import { RLT_EPS, type RltSolution } from './rlt.ts';
+import { ConeKkt, offsets, type ConeProblem } from './rlt-ipm-kkt.ts';
+import { mul3, socDet, socDivide, socMaxStep, socProduct, socScaling } from './rlt-ipm-soc.ts';
+import { hullDualBound, hullFeasibleValue, type HullMultipliers } from './rlt-hull-bound.ts';
+
+/**
+ * The hull relaxation of PA's stage 2 (rlt-hull.ts) as a second-order cone program, solved by a
+ * primal–dual interior-point method with Nesterov–Todd scaling and Mehrotra's predictor–corrector
+ * (the algorithm of CVXOPT's coneqp, without equality rows), on the structured Newton system of
+ * rlt-ipm-kkt.ts.
+ *
+ * Each perspective term T·x²/(s+ε) gets an epigraph t with the rotated cone t·(s+ε) ≥ x², so the
+ * objective and C10 become linear: min Σ c·x + Σ T·t + ρ·Σ σ. In the earlier form (rlt-ipm.ts:
+ * the perspective kept in the objective and in C10, a nonlinear row) the Hessian of the
+ * 1-homogeneous perspective is singular along (x, s+ε), the Newton systems lose every digit near
+ * the optimum and the dual residual stalls; in cone form the NT scaling keeps every block positive
+ * definite and the method converges like an LP interior-point method (about 20–30 iterations,
+ * whatever the size).
+ */
+export interface ConeStats {
+  iterations: number;
+  /** sᵀz at the returned point (the barrier problem's duality gap, seconds). */
+  gap: number;
+  primalResidual: number;
+  dualResidual: number;
+  converged: boolean;
+  /** Certificate (rlt-hull-bound.ts): a Lagrangian lower bound and a feasible point's value, penalty included. */
+  lower: number;
+  upper: number;
+}
+
+/** Duality gap to reach, relative to the objective, and dual residual relative to the costs. */
+const GAP_TOL = 1e-9;
+const DUAL_TOL = 1e-8;
+/**
+ * Rounds of iterative refinement per Newton direction: one while far from the optimum, more near
+ * it, where the multipliers' last digits decide how tight the certificate's Lagrangian bound is.
+ */
+const REFINE_FAR = 1, REFINE_NEAR = 3, NEAR = 1e-5;
+
+/** The cone form needs every pair of a server to use the same resources and every pair to upload. */
+export function coneApplies(d: RltData): boolean {
+  return d.pairs.every((p) => p.times[0] > 0)
+    && d.ofServer.every((qs) => [1, 2].every((r) => { const k = qs.filter((q) => d.pairs[q].times[r] > 0).length; return k === 0 || k === qs.length; }));
+}
+
+export function coneProblem(d: RltData, maxTasks?: (number | undefined)[]): ConeProblem {
+  const { M, N, pairs } = d;
+  const P = pairs.length;
+  const c = new Float64Array(P), lo = new Float64Array(P), dev = new Int32Array(P), srv = new Int32Array(P);
+  const T = new Float64Array(3 * P), used = new Uint8Array(3 * P);
+  pairs.forEach((p, q) => {
+    c[q] = p.fixed - d.localS[p.m]; lo[q] = p.lo; dev[q] = p.m; srv[q] = p.n;
+    for (let r = 0; r < 3; r++) { T[3 * q + r] = p.times[r]; used[3 * q + r] = p.times[r] > 0 ? 1 : 0; }
+  });
+  const colN: number[] = [], colA: number[] = [], colH: number[] = [];
+  const colOf = new Int32Array(4 * N).fill(-1);
+  for (let n = 0; n < N; n++) {
+    const qs = d.ofServer[n];
+    if (qs.length === 0) continue;
+    for (let a = 0; a < 4; a++) {
+      const limit = maxTasks?.[n];
+      if (a === 3 ? limit === undefined : !used[3 * qs[0] + a]) continue;
+      colOf[4 * n + a] = colN.length;
+      colN.push(n); colA.push(a); colH.push(a === 3 ? limit! : 1);
+    }
+  }
+  return { P, M, N, c, lo, dev, srv, T, used, K: colN.length, colOf,
+    colN: Int32Array.from(colN), colA: Int32Array.from(colA), colH: Float64Array.from(colH),
+    ofDevice: d.ofDevice.map((qs) => Int32Array.from(qs)), ofServer: d.ofServer.map((qs) => Int32Array.from(qs)) };
+}
+
+export function solveHullCone(d: RltData, opts: HullOptions & { maxIterations?: number } = {}): RltSolution & { ipm: ConeStats; multipliers: HullMultipliers } {
+  const eps = opts.eps ?? RLT_EPS;
+  const p = coneProblem(d, opts.maxTasks);
+  const { P, M, K } = p;
+  const o = offsets(p);
+  const L = o.L, P7 = 7 * P, NY = P7 + M;
+  const rho = deadlinePenalty(d);
+  const b = Float64Array.from({ length: M }, (_, m) => d.deadlineS[m] - d.localS[m]);
+
+  // Which rows exist: a pair's CPU/backhaul rows and cones only when it uses the resource; a
+  // device's C4/C10 only when it has a pair.
+  const actL = new Uint8Array(L), actK = new Uint8Array(3 * P);
+  for (let q = 0; q < P; q++) {
+    actL[4 * q] = actL[4 * q + 1] = 1;
+    actL[4 * q + 2] = p.used[3 * q + 1]; actL[4 * q + 3] = p.used[3 * q + 2];
+    for (let r = 0; r < 3; r++) actK[3 * q + r] = p.used[3 * q + r];
+  }
+  for (let m = 0; m < M; m++) { actL[o.O_SIG + m] = 1; actL[o.O_C4 + m] = actL[o.O_C10 + m] = p.ofDevice[m].length > 0 ? 1 : 0; }
+  for (let j = 0; j < K; j++) actL[o.O_S + j] = 1;
+  let nu = 0;
+  for (let i = 0; i < L; i++) nu += actL[i];
+  for (let k = 0; k < 3 * P; k++) nu += actK[k];
+
+  const hL = new Float64Array(L), hK = new Float64Array(9 * P);
+  for (let m = 0; m < M; m++) { hL[o.O_C4 + m] = 1; hL[o.O_C10 + m] = b[m]; }
+  for (let j = 0; j < K; j++) hL[o.O_S + j] = p.colH[j];
+  for (let k = 0; k < 3 * P; k++) if (actK[k]) { hK[3 * k] = eps / 2; hK[3 * k + 1] = -eps / 2; }
+  const cost = new Float64Array(NY);
+  for (let q = 0; q < P; q++) { cost[7 * q] = p.c[q]; for (let r = 0; r < 3; r++) cost[7 * q + 4 + r] = p.T[3 * q + r]; }
+  for (let m = 0; m < M; m++) cost[P7 + m] = rho;
+
+  /** outL/outK = G·y. */
+  const applyG = (y: Float64Array, outL: Float64Array, outK: Float64Array) => {
+    for (let q = 0; q < P; q++) {
+      const v = 7 * q, x = y[v];
+      outL[4 * q] = -x;
+      outL[4 * q + 1] = p.lo[q] * x - y[v + 1];
+      outL[4 * q + 2] = actL[4 * q + 2] ? -y[v + 2] : 0;
+      outL[4 * q + 3] = actL[4 * q + 3] ? -y[v + 3] : 0;
+      for (let r = 0; r < 3; r++) {
+        const k = 9 * q + 3 * r;
+        if (!actK[3 * q + r]) { outK[k] = outK[k + 1] = outK[k + 2] = 0; continue; }
+        const s = y[v + 1 + r], t = y[v + 4 + r];
+        outK[k] = -0.5 * (t + s); outK[k + 1] = 0.5 * (s - t); outK[k + 2] = -x;
+      }
+    }
+    for (let m = 0; m < M; m++) {
+      const sg = y[P7 + m];
+      outL[o.O_SIG + m] = -sg;
+      let sx = 0, tot = -sg;
+      for (const q of p.ofDevice[m]) {
+        const v = 7 * q;
+        sx += y[v];
+        tot += p.c[q] * y[v] + p.T[3 * q] * y[v + 4] + p.T[3 * q + 1] * y[v + 5] + p.T[3 * q + 2] * y[v + 6];
+      }
+      outL[o.O_C4 + m] = actL[o.O_C4 + m] ? sx : 0;
+      outL[o.O_C10 + m] = actL[o.O_C10 + m] ? tot : 0;
+    }
+    for (let j = 0; j < K; j++) {
+      const a = p.colA[j], at = a < 3 ? 1 + a : 0;
+      let v = 0;
+      for (const q of p.ofServer[p.colN[j]]) v += y[7 * q + at];
+      outL[o.O_S + j] = v;
+    }
+  };
+  /** out = Gᵀ·z. */
+  const applyGt = (zL: Float64Array, zK: Float64Array, out: Float64Array) => {
+    for (let q = 0; q < P; q++) {
+      const v = 7 * q, m = p.dev[q], n = p.srv[q];
+      const z4 = actL[o.O_C4 + m] ? zL[o.O_C4 + m] : 0, z10 = actL[o.O_C10 + m] ? zL[o.O_C10 + m] : 0;
+      let gx = -zL[4 * q] + p.lo[q] * zL[4 * q + 1] + z4 + p.c[q] * z10;
+      const jl = p.colOf[4 * n + 3];
+      if (jl >= 0) gx += zL[o.O_S + jl];
+      out[v + 1] = -zL[4 * q + 1];
+      out[v + 2] = actL[4 * q + 2] ? -zL[4 * q + 2] : 0;
+      out[v + 3] = actL[4 * q + 3] ? -zL[4 * q + 3] : 0;
+      for (let r = 0; r < 3; r++) {
+        if (!actK[3 * q + r]) { out[v + 4 + r] = 0; continue; }
+        const k = 9 * q + 3 * r;
+        gx -= zK[k + 2];
+        out[v + 1 + r] += 0.5 * (zK[k + 1] - zK[k]) + zL[o.O_S + p.colOf[4 * n + r]];
+        out[v + 4 + r] = p.T[3 * q + r] * z10 - 0.5 * (zK[k] + zK[k + 1]);
+      }
+      out[v] = gx;
+    }
+    for (let m = 0; m < M; m++) out[P7 + m] = -zL[o.O_SIG + m] - (actL[o.O_C10 + m] ? zL[o.O_C10 + m] : 0);
+  };
+
+  // ---- starting point: a strictly feasible y (but σ), z centred on it (s∘z = μ₀e) ----
+  const y = new Float64Array(NY);
+  for (let n = 0; n < p.N; n++) {
+    const qs = p.ofServer[n];
+    for (const q of qs) for (let r = 0; r < 3; r++) if (p.used[3 * q + r]) y[7 * q + 1 + r] = 0.5 / qs.length;
+  }
+  for (let m = 0; m < M; m++) {
+    const qs = p.ofDevice[m];
+    for (const q of qs) {
+      const v = 7 * q;
+      const x = Math.min(0.5 / (qs.length + 1), p.lo[q] > 0 ? 0.5 * y[v + 1] / p.lo[q] : 1);
+      y[v] = x;
+      for (let r = 0; r < 3; r++) if (p.used[3 * q + r]) { const u = y[v + 1 + r] + eps; y[v + 4 + r] = x * x / u + u; }
+    }
+  }
+  const sL = new Float64Array(L), zL = new Float64Array(L), sK = new Float64Array(9 * P), zK = new Float64Array(9 * P);
+  let cmax = 0;
+  for (let q = 0; q < P; q++) cmax = Math.max(cmax, Math.abs(p.c[q]));
+  const mu0 = Math.max(1e-3, 0.1 * cmax);
+  applyG(y, sL, sK);
+  for (let i = 0; i < L; i++) { sL[i] = actL[i] ? hL[i] - sL[i] : 1; zL[i] = actL[i] ? mu0 / sL[i] : 0; }
+  for (let k = 0; k < 3 * P; k++) {
+    const i = 3 * k;
+    if (!actK[k]) { sK[i] = 1; sK[i + 1] = sK[i + 2] = 0; zK[i] = zK[i + 1] = zK[i + 2] = 0; continue; }
+    for (let j = 0; j < 3; j++) sK[i + j] = hK[i + j] - sK[i + j];
+    const det = socDet(sK, i);
+    zK[i] = mu0 * sK[i] / det; zK[i + 1] = -mu0 * sK[i + 1] / det; zK[i + 2] = -mu0 * sK[i + 2] / det;
+  }
+  // σ starts at its optimum's scale (its multiplier near ρ, σ = μ₀/ρ); C10's slack stays positive,
+  // leaving a primal residual where the start misses a deadline.
+  for (let m = 0; m < M; m++) {
+    const i10 = o.O_C10 + m, is = o.O_SIG + m;
+    if (actL[i10]) { sL[i10] = Math.max(sL[i10], 1); zL[i10] = mu0 / sL[i10]; }
+    zL[is] = Math.max(rho - (actL[i10] ? zL[i10] : 0), rho / 2);
+    sL[is] = mu0 / zL[is];
+    y[P7 + m] = sL[is];
+  }
+
+  const kkt = new ConeKkt(p);
+  const ry = new Float64Array(NY), rzL = new Float64Array(L), rzK = new Float64Array(9 * P);
+  const wL = new Float64Array(L), lamL = new Float64Array(L);
+  const Wk = new Float64Array(27 * P), Wik = new Float64Array(27 * P), Winv2 = new Float64Array(27 * P), lamK = new Float64Array(9 * P);
+  const rhsY = new Float64Array(NY), bzL = new Float64Array(L), bzK = new Float64Array(9 * P);
+  const xiL = new Float64Array(L), xiK = new Float64Array(9 * P), rcK = new Float64Array(9 * P), tmpK = new Float64Array(9 * P);
+  const dy = new Float64Array(NY), dzL = new Float64Array(L), dzK = new Float64Array(9 * P), dsL = new Float64Array(L), dsK = new Float64Array(9 * P), dztK = new Float64Array(9 * P);
+  const fY = new Float64Array(NY), fL = new Float64Array(L), fK = new Float64Array(9 * P), gY = new Float64Array(NY), gL = new Float64Array(L), gK = new Float64Array(9 * P), gtK = new Float64Array(9 * P);
+  const v3 = new Float64Array(3), v3b = new Float64Array(3);
+  const dsaL = new Float64Array(L), dzaL = new Float64Array(L), dsaK = new Float64Array(9 * P), dzaK = new Float64Array(9 * P);
+  let cpair = 1;
+  for (let q = 0; q < P; q++) for (let r = 0; r < 3; r++) cpair = Math.max(cpair, p.T[3 * q + r]);
+  cpair = Math.max(cpair, cmax);
+  let hmax = 1;
+  for (let i = 0; i < L; i++) hmax = Math.max(hmax, Math.abs(hL[i]));
+
+  /**
+   * One Newton direction for the complementarity right-hand side rc (scaled space): fills dy, dz,
+   * ds, and the scaled ds̃, dz̃ (in dsaL/dzaL, dsaK/dzaK when `keepScaled`).
+   */
+  const direction = (rcL: (i: number) => number, rcK: Float64Array, keepScaled: boolean) => {
+    for (let i = 0; i < NY; i++) rhsY[i] = -ry[i];
+    for (let i = 0; i < L; i++) {
+      if (!actL[i]) { bzL[i] = 0; continue; }
+      xiL[i] = rcL(i) / lamL[i];
+      bzL[i] = -rzL[i] - Math.sqrt(sL[i] / zL[i]) * xiL[i];
+    }
+    for (let k = 0; k < 3 * P; k++) {
+      const i = 3 * k;
+      if (!actK[k]) { bzK[i] = bzK[i + 1] = bzK[i + 2] = 0; continue; }
+      socDivide(lamK, rcK, i, xiK);
+      mul3(Wk, 9 * k, xiK, i, tmpK, i);
+      for (let j = 0; j < 3; j++) bzK[i + j] = -rzK[i + j] - tmpK[i + j];
+    }
+    kkt.solve(rhsY, bzL, bzK, Wik, dy, dzL, dzK, dztK);
+    // Iterative refinement of the full system in scaled form (Gᵀ W⁻¹ dz̃ = r_y, W⁻¹G Δy − dz̃ = W⁻¹b_z):
+    // the cones' W reach condition numbers near 1/μ, so a direct solve alone loses the primal rows.
+    for (let round = 0; round < refine; round++) {
+      applyGt(dzL, dzK, fY);
+      for (let i = 0; i < NY; i++) fY[i] = rhsY[i] - fY[i];
+      applyG(dy, fL, fK);
+      for (let i = 0; i < L; i++) fL[i] = actL[i] ? bzL[i] - fL[i] + (sL[i] / zL[i]) * dzL[i] : 0;
+      for (let k = 0; k < 3 * P; k++) {
+        const i = 3 * k;
+        if (!actK[k]) { fK[i] = fK[i + 1] = fK[i + 2] = 0; continue; }
+        for (let j = 0; j < 3; j++) v3[j] = bzK[i + j] - fK[i + j];
+        mul3(Wik, 9 * k, v3, 0, v3b, 0);
+        for (let j = 0; j < 3; j++) v3b[j] += dztK[i + j];
+        mul3(Wk, 9 * k, v3b, 0, fK, i);
+      }
+      kkt.solve(fY, fL, fK, Wik, gY, gL, gK, gtK);
+      for (let i = 0; i < NY; i++) dy[i] += gY[i];
+      for (let i = 0; i < L; i++) dzL[i] += gL[i];
+      for (let i = 0; i < 9 * P; i++) { dzK[i] += gK[i]; dztK[i] += gtK[i]; }
+    }
+    // Δs from the complementarity row in scaled space: ds̃ = ξ − dz̃, Δs = W·ds̃ (CVXOPT's way:
+    // λ∘(ds̃ + dz̃) = r_c then holds exactly, the primal rows to the solve's accuracy).
+    for (let i = 0; i < L; i++) {
+      if (!actL[i]) { dsL[i] = dzL[i] = 0; continue; }
+      const w = Math.sqrt(sL[i] / zL[i]);
+      const dzt = w * dzL[i], dst = xiL[i] - dzt;
+      dsL[i] = w * dst;
+      if (keepScaled) { dzaL[i] = dzt; dsaL[i] = dst; }
+    }
+    for (let k = 0; k < 3 * P; k++) {
+      const i = 3 * k;
+      if (!actK[k]) { dsK[i] = dsK[i + 1] = dsK[i + 2] = 0; continue; }
+      for (let j = 0; j < 3; j++) tmpK[i + j] = xiK[i + j] - dztK[i + j];
+      mul3(Wk, 9 * k, tmpK, i, dsK, i);
+      if (keepScaled) for (let j = 0; j < 3; j++) { dsaK[i + j] = tmpK[i + j]; dzaK[i + j] = dztK[i + j]; }
+    }
+  };
+  /** Largest steps keeping the slacks (primal) and the multipliers (dual) in their cones. */
+  const maxSteps = (): [number, number] => {
+    let ap = 1, ad = 1;
+    for (let i = 0; i < L; i++) {
+      if (!actL[i]) continue;
+      if (dsL[i] < 0) ap = Math.min(ap, -sL[i] / dsL[i]);
+      if (dzL[i] < 0) ad = Math.min(ad, -zL[i] / dzL[i]);
+    }
+    for (let k = 0; k < 3 * P; k++) {
+      if (!actK[k]) continue;
+      ap = socMaxStep(sK, dsK, 3 * k, ap);
+      ad = socMaxStep(zK, dzK, 3 * k, ad);
+    }
+    return [ap, ad];
+  };
+  const maxStep = (): number => Math.min(...maxSteps());
+  const gapAt = (a: number): number => {
+    let g = 0;
+    for (let i = 0; i < L; i++) if (actL[i]) g += (sL[i] + a * dsL[i]) * (zL[i] + a * dzL[i]);
+    for (let i = 0; i < 9 * P; i++) if (actK[(i / 3) | 0]) g += (sK[i] + a * dsK[i]) * (zK[i] + a * dzK[i]);
+    return g;
+  };
+
+  const maxIt = opts.maxIterations ?? 100;
+  let it = 0, gap = Infinity, pres = Infinity, dres = Infinity, stalled = 0, refine = REFINE_FAR;
+  // The best iterate (least gap among those whose linear rows hold to 1e-8): near the optimum the
+  // cones' scalings are ill-conditioned and the last steps can stall or leave the cone.
+  const best = { gap: Infinity, rel: Infinity, pres: Infinity, dres: Infinity, y: new Float64Array(NY), zL: new Float64Array(L) };
+  for (;;) {
+    // Residuals r_y = c + Gᵀz, r_z = G·y + s − h.
+    applyGt(zL, zK, ry);
+    for (let i = 0; i < NY; i++) ry[i] += cost[i];
+    applyG(y, rzL, rzK);
+    pres = 0;
+    for (let i = 0; i < L; i++) { rzL[i] = actL[i] ? rzL[i] + sL[i] - hL[i] : 0; pres = Math.max(pres, Math.abs(rzL[i])); }
+    for (let i = 0; i < 9 * P; i++) rzK[i] = actK[(i / 3) | 0] ? rzK[i] + sK[i] - hK[i] : 0;
+    pres /= hmax;
+    dres = 0;
+    for (let i = 0; i < P7; i++) dres = Math.max(dres, Math.abs(ry[i]) / cpair);
+    for (let m = 0; m < M; m++) dres = Math.max(dres, Math.abs(ry[P7 + m]) / rho);
+    gap = gapAt(0);
+    let pobj = d.allLocalS;
+    for (let i = 0; i < NY; i++) pobj += cost[i] * y[i];
+    if (!Number.isFinite(gap) || !Number.isFinite(pobj) || !Number.isFinite(dres)) break;
+    const rel = gap / (1 + Math.abs(pobj));
+    refine = rel > NEAR ? REFINE_FAR : REFINE_NEAR;
+    if (pres <= 1e-8 && Math.max(rel, dres) < Math.max(best.rel, best.dres)) {
+      Object.assign(best, { gap, rel, pres, dres });
+      best.y.set(y); best.zL.set(zL);
+    }
+    if ((rel <= GAP_TOL && pres <= 1e-9 && dres <= DUAL_TOL) || it >= maxIt || stalled >= 2) break;
+    it++;
+    const mu = gap / nu;
+    for (let i = 0; i < L; i++) if (actL[i]) { wL[i] = zL[i] / sL[i]; lamL[i] = Math.sqrt(sL[i] * zL[i]); } else wL[i] = 1;
+    for (let k = 0; k < 3 * P; k++) if (actK[k]) socScaling(sK, zK, 3 * k, Wk, Wik, Winv2, 9 * k, lamK);
+    kkt.factor(wL, Winv2);
+    // Predictor: rc = −λ∘λ.
+    for (let k = 0; k < 3 * P; k++) if (actK[k]) { socProduct(lamK, lamK, 3 * k, rcK); for (let j = 0; j < 3; j++) rcK[3 * k + j] = -rcK[3 * k + j]; }
+    direction((i) => -lamL[i] * lamL[i], rcK, true);
+    const aAff = maxStep();
+    const sigma = Math.min(1, Math.max(0, (gapAt(aAff) / gap) ** 3));
+    // Corrector: rc = −λ∘λ − ds̃ₐ∘dz̃ₐ + σμe.
+    for (let k = 0; k < 3 * P; k++) {
+      if (!actK[k]) continue;
+      const i = 3 * k;
+      socProduct(lamK, lamK, i, rcK);
+      socProduct(dsaK, dzaK, i, tmpK);
+      for (let j = 0; j < 3; j++) rcK[i + j] = -rcK[i + j] - tmpK[i + j];
+      rcK[i] += sigma * mu;
+    }
+    direction((i) => -lamL[i] * lamL[i] - dsaL[i] * dzaL[i] + sigma * mu, rcK, false);
+    // Separate primal and dual step lengths (as LP interior-point codes do): each side goes as far
+    // as its own cones allow.
+    const [ap0, ad0] = maxSteps();
+    const ap = Math.min(1, 0.99 * ap0), ad = Math.min(1, 0.99 * ad0);
+    const a = Math.min(ap, ad);
+    stalled = a < 1e-3 ? stalled + 1 : 0;
+    for (let i = 0; i < NY; i++) y[i] += ap * dy[i];
+    for (let i = 0; i < L; i++) if (actL[i]) { sL[i] += ap * dsL[i]; zL[i] += ad * dzL[i]; }
+    for (let i = 0; i < 9 * P; i++) { sK[i] += ap * dsK[i]; zK[i] += ad * dzK[i]; }
+  }
+  if (best.gap < Infinity) { y.set(best.y); zL.set(best.zL); ({ gap, pres, dres } = best); }
+  const converged = best.rel <= 10 * GAP_TOL && best.dres <= 10 * DUAL_TOL;
+
+  const sol = hullSolution(d, eps, (q, k) => y[7 * q + k], (m) => y[P7 + m], it, 0);
+  const x = Float64Array.from({ length: P }, (_, q) => y[7 * q]);
+  const shares = Float64Array.from({ length: 3 * P }, (_, i) => y[7 * ((i / 3) | 0) + 1 + (i % 3)]);
+  const upper = hullFeasibleValue(d, eps, rho, x, shares, opts.maxTasks);
+  const muS = new Float64Array(3 * p.N), kappa = new Float64Array(p.N);
+  for (let j = 0; j < K; j++) { if (p.colA[j] < 3) muS[3 * p.colN[j] + p.colA[j]] = zL[o.O_S + j]; else kappa[p.colN[j]] = zL[o.O_S + j]; }
+  const multipliers: HullMultipliers = { pi: zL.slice(o.O_C4, o.O_C4 + M), eta: zL.slice(o.O_C10, o.O_C10 + M), mu: muS, kappa };
+  const lower = hullDualBound(d, eps, rho, multipliers, opts.maxTasks);
+  return { ...sol, multipliers, ipm: { iterations: it, gap, primalResidual: pres, dualResidual: dres, converged, lower, upper } };
+}

@@ -1,0 +1,324 @@
+import { choleskyInPlace, choleskySolve } from './dense.ts';
+import { mul3 } from './rlt-ipm-soc.ts';
+
+/**
+ * The conic form of the hull relaxation (rlt-ipm-cone.ts) and the structured solve of its Newton
+ * (KKT) system
+ *
+ *   [ 0   Gᵀ  ] [Δy]   [r_y]
+ *   [ G  −W²  ] [Δz] = [b_z]
+ *
+ * Variables y: per pair q, 7 slots (x, s_b, s_c, s_f, t_b, t_c, t_f) at 7q (shares s, epigraphs t
+ * of T·x²/(s+ε)), then σ_m (C10 slack) at 7P + m. Rows G·y + slack = h, slack in the cone:
+ *  - linear, per pair at 4q: −x ≤ 0; lo·x − s_b ≤ 0 (C9); −s_c ≤ 0; −s_f ≤ 0;
+ *    per device: −σ ≤ 0 (at O_SIG), Σ x ≤ 1 (C4, O_C4), Σ (c·x + Σ_r T_r·t_r) − σ ≤ D^max − D (C10,
+ *    O_C10); per server column j (O_S): Σ s_r ≤ 1 (C11–C13) or Σ x ≤ Q (load limit);
+ *  - a 3-dim second-order cone per pair and used resource at 9q + 3r: ((t+s+ε)/2, (t−s−ε)/2, x),
+ *    i.e. t·(s+ε) ≥ x².
+ * Rows of one pair (its own linear rows and cones) are "local", the device and server rows are
+ * "coupling". Local rows are folded into a 7×7 block per pair, H_q = G_qᵀW_q⁻²G_q (positive
+ * definite: every slot is in a cone or has its own bound). The coupling multipliers are then
+ * found from the Schur complement S = G_C H⁻¹ G_Cᵀ + W_C², whose device part is 2×2 per device
+ * (devices share no pair) and whose server part is a small block per server; devices are
+ * eliminated first, leaving a dense matrix over the K ≤ 4N server columns. Unlike folding the
+ * coupling rows into the variables' matrix (Woodbury with weights that grow as 1/μ), this keeps
+ * the active rows' tiny W² on the diagonal, where they do no harm.
+ *
+ * One factorisation costs O(P·7³ + Σ_m (4·deg_m)² + K³); one solve O(P·7² + Σ_m 4·deg_m + K²).
+ */
+export interface ConeProblem {
+  P: number;
+  M: number;
+  N: number;
+  /** Per pair: linear cost (fixed − local time), C9 floor, device, server; per (pair, resource): T and whether used. */
+  c: Float64Array;
+  lo: Float64Array;
+  dev: Int32Array;
+  srv: Int32Array;
+  T: Float64Array;
+  used: Uint8Array;
+  /** Pairs of each device / server, and whether a device has any (else its C4/C10 rows are void). */
+  ofDevice: Int32Array[];
+  ofServer: Int32Array[];
+  /** Server columns: server n, kind a (0..2 share of resource a, 3 load limit), right-hand side. */
+  colN: Int32Array;
+  colA: Int32Array;
+  colH: Float64Array;
+  /** colOf[4n + a]: the column of server n, kind a, or −1. */
+  colOf: Int32Array;
+  K: number;
+}
+
+export const offsets = (p: ConeProblem) => {
+  const O_SIG = 4 * p.P, O_C4 = O_SIG + p.M, O_C10 = O_C4 + p.M, O_S = O_C10 + p.M;
+  return { O_SIG, O_C4, O_C10, O_S, L: O_S + p.K };
+};
+
+/** Cone rows as a linear map of (x, s_r, t_r): ((t+s)/2, (t−s)/2, x) negated, row-major 3×3. */
+const A = [0, -0.5, -0.5, 0, 0.5, -0.5, -1, 0, 0];
+
+export class ConeKkt {
+  private readonly H: Float64Array;
+  private readonly Sdd: Float64Array;
+  private readonly Sinv: Float64Array;
+  private readonly V1: Float64Array;
+  private readonly V2: Float64Array;
+  private readonly blockS: Float64Array;
+  private readonly S: Float64Array;
+  private readonly r1: Float64Array;
+  private readonly u: Float64Array;
+  private readonly rhsD: Float64Array;
+  private readonly rhsS: Float64Array;
+  private readonly o: ReturnType<typeof offsets>;
+  private wL!: Float64Array;
+  private Winv2!: Float64Array;
+
+  constructor(private readonly p: ConeProblem) {
+    this.H = new Float64Array(49 * p.P);
+    this.Sdd = new Float64Array(3 * p.M);
+    this.Sinv = new Float64Array(3 * p.M);
+    this.V1 = new Float64Array(4 * p.P);
+    this.V2 = new Float64Array(4 * p.P);
+    this.blockS = new Float64Array(16 * p.N);
+    this.S = new Float64Array(p.K * p.K);
+    this.r1 = new Float64Array(7 * p.P + p.M);
+    this.u = new Float64Array(7 * p.P + p.M);
+    this.rhsD = new Float64Array(2 * p.M);
+    this.rhsS = new Float64Array(p.K);
+    this.o = offsets(p);
+  }
+
+  /** Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), Winv2 per cone (9 at 9·(3q+r)). */
+  factor(wL: Float64Array, Winv2: Float64Array): void {
+    this.wL = wL; this.Winv2 = Winv2;
+    const { p, H, Sdd, V1, V2, blockS, o } = this;
+    const h = new Float64Array(7), VA = new Float64Array(9), coords = [0, 0, 0];
+    Sdd.fill(0); blockS.fill(0);
+    for (let q = 0; q < p.P; q++) {
+      const b = 49 * q;
+      H.fill(0, b, b + 49);
+      const lo = p.lo[q];
+      let w = wL[4 * q];
+      H[b] += w;
+      w = wL[4 * q + 1];
+      H[b] += lo * lo * w; H[b + 1] -= lo * w; H[b + 7] -= lo * w; H[b + 8] += w;
+      for (let r = 0; r < 3; r++) {
+        const sr = 1 + r, tr = 4 + r;
+        if (!p.used[3 * q + r]) { H[b + 8 * sr] = 1; H[b + 8 * tr] = 1; continue; }
+        if (r > 0) H[b + 8 * sr] += wL[4 * q + 1 + r];
+        const v9 = 9 * (3 * q + r);
+        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) VA[3 * i + j] = Winv2[v9 + 3 * i] * A[j] + Winv2[v9 + 3 * i + 1] * A[3 + j] + Winv2[v9 + 3 * i + 2] * A[6 + j];
+        coords[0] = 0; coords[1] = sr; coords[2] = tr;
+        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) H[b + 7 * coords[i] + coords[j]] += A[i] * VA[j] + A[3 + i] * VA[3 + j] + A[6 + i] * VA[6 + j];
+      }
+      chol7(H, b);
+      const m = p.dev[q], n = p.srv[q], c = p.c[q];
+      const T0 = p.T[3 * q], T1 = p.T[3 * q + 1], T2 = p.T[3 * q + 2];
+      const a10 = (v: Float64Array) => c * v[0] + T0 * v[4] + T1 * v[5] + T2 * v[6];
+      // H⁻¹ a10 (C10's column), then each server column's H⁻¹ a_j.
+      h.fill(0); h[0] = c; h[4] = T0; h[5] = T1; h[6] = T2;
+      solve7(H, b, h, 0);
+      Sdd[3 * m + 1] += h[0];
+      Sdd[3 * m + 2] += a10(h);
+      h.fill(0); h[0] = 1;
+      solve7(H, b, h, 0);
+      Sdd[3 * m] += h[0];
+      const hx0 = h[0], hx10 = a10(h), hx1 = h[1], hx2 = h[2], hx3 = h[3];
+      for (let a = 0; a < 4; a++) {
+        if (p.colOf[4 * n + a] < 0) continue;
+        if (a === 3) {
+          V1[4 * q + 3] = hx0; V2[4 * q + 3] = hx10;
+          blockS[16 * n + 15] += hx0;
+          blockS[16 * n + 3] += hx1; blockS[16 * n + 7] += hx2; blockS[16 * n + 11] += hx3;
+          continue;
+        }
+        h.fill(0); h[1 + a] = 1;
+        solve7(H, b, h, 0);
+        V1[4 * q + a] = h[0]; V2[4 * q + a] = a10(h);
+        for (let a2 = 0; a2 < 3; a2++) blockS[16 * n + 4 * a2 + a] += h[1 + a2];
+        blockS[16 * n + 12 + a] += h[0];
+      }
+    }
+    const { Sinv, S } = this;
+    const K = p.K;
+    S.fill(0);
+    for (let j = 0; j < K; j++) {
+      const n = p.colN[j], a = p.colA[j];
+      for (let k = 0; k < K; k++) if (p.colN[k] === n) S[j * K + k] = blockS[16 * n + 4 * a + p.colA[k]];
+      S[j * K + j] += 1 / wL[o.O_S + j];
+    }
+    const ej = new Int32Array(4 * p.N), e1 = new Float64Array(4 * p.N), e2 = new Float64Array(4 * p.N), f1 = new Float64Array(4 * p.N), f2 = new Float64Array(4 * p.N);
+    for (let m = 0; m < p.M; m++) {
+      const mine = p.ofDevice[m];
+      if (mine.length === 0) { Sinv[3 * m] = 1; Sinv[3 * m + 1] = 0; Sinv[3 * m + 2] = 1; continue; }
+      const a11 = Sdd[3 * m] + 1 / wL[o.O_C4 + m];
+      const a12 = Sdd[3 * m + 1];
+      const a22 = Sdd[3 * m + 2] + 1 / wL[o.O_C10 + m] + 1 / wL[o.O_SIG + m];
+      const det = a11 * a22 - a12 * a12;
+      const i11 = a22 / det, i12 = -a12 / det, i22 = a11 / det;
+      Sinv[3 * m] = i11; Sinv[3 * m + 1] = i12; Sinv[3 * m + 2] = i22;
+      let ne = 0;
+      for (let t = 0; t < mine.length; t++) {
+        const q = mine[t], n = p.srv[q];
+        for (let a = 0; a < 4; a++) {
+          const j = p.colOf[4 * n + a];
+          if (j < 0) continue;
+          ej[ne] = j; e1[ne] = V1[4 * q + a]; e2[ne] = V2[4 * q + a];
+          f1[ne] = i11 * e1[ne] + i12 * e2[ne]; f2[ne] = i12 * e1[ne] + i22 * e2[ne];
+          ne++;
+        }
+      }
+      // Columns are visited in increasing order (pairs of a device by server), so y ≥ x is the upper triangle.
+      for (let x = 0; x < ne; x++) {
+        const row = ej[x] * K, v1 = e1[x], v2 = e2[x];
+        for (let y = x; y < ne; y++) S[row + ej[y]] -= v1 * f1[y] + v2 * f2[y];
+      }
+    }
+    for (let j = 0; j < K; j++) for (let k = j + 1; k < K; k++) S[k * K + j] = S[j * K + k];
+    choleskyInPlace(S, K);
+  }
+
+  /**
+   * Solves the KKT system at the last factorisation: ry over y (7P + M), bzL / bzK over the
+   * linear / cone rows, Wi = W⁻¹ per cone; writes dy, dzL, dzK and the cones' scaled dz̃ = W·Δz.
+   * The local rows are folded into r1 and the reduced system [H G_Cᵀ; G_C −W_C²] is solved.
+   */
+  solve(ry: Float64Array, bzL: Float64Array, bzK: Float64Array, Wi: Float64Array, dy: Float64Array, dzL: Float64Array, dzK: Float64Array, dztK: Float64Array): void {
+    const { p, r1, o, wL, Winv2 } = this;
+    const P7 = 7 * p.P;
+    r1.set(ry);
+    const v = new Float64Array(3);
+    for (let q = 0; q < p.P; q++) {
+      const b = 7 * q;
+      r1[b] -= wL[4 * q] * bzL[4 * q];
+      const t = wL[4 * q + 1] * bzL[4 * q + 1];
+      r1[b] += p.lo[q] * t; r1[b + 1] -= t;
+      for (let r = 0; r < 3; r++) {
+        if (!p.used[3 * q + r]) continue;
+        if (r > 0) r1[b + 1 + r] -= wL[4 * q + 1 + r] * bzL[4 * q + 1 + r];
+        const k = 3 * (3 * q + r);
+        mul3(Winv2, 3 * k, bzK, k, v, 0);
+        r1[b] -= v[2]; r1[b + 1 + r] += 0.5 * (v[1] - v[0]); r1[b + 4 + r] -= 0.5 * (v[0] + v[1]);
+      }
+    }
+    for (let m = 0; m < p.M; m++) r1[P7 + m] -= wL[o.O_SIG + m] * bzL[o.O_SIG + m];
+    this.reduced(r1, bzL, dy, dzL);
+    // The local rows' Δz = W⁻²(G Δy − b_z).
+    for (let q = 0; q < p.P; q++) {
+      const b = 7 * q;
+      dzL[4 * q] = wL[4 * q] * (-dy[b] - bzL[4 * q]);
+      dzL[4 * q + 1] = wL[4 * q + 1] * (p.lo[q] * dy[b] - dy[b + 1] - bzL[4 * q + 1]);
+      for (let r = 0; r < 3; r++) {
+        if (!p.used[3 * q + r]) { if (r > 0) dzL[4 * q + 1 + r] = 0; dzK[9 * q + 3 * r] = dzK[9 * q + 3 * r + 1] = dzK[9 * q + 3 * r + 2] = 0; continue; }
+        if (r > 0) dzL[4 * q + 1 + r] = wL[4 * q + 1 + r] * (-dy[b + 1 + r] - bzL[4 * q + 1 + r]);
+        const k = 9 * q + 3 * r;
+        const ds = dy[b + 1 + r], dt = dy[b + 4 + r];
+        v[0] = -0.5 * (dt + ds) - bzK[k]; v[1] = 0.5 * (ds - dt) - bzK[k + 1]; v[2] = -dy[b] - bzK[k + 2];
+        // dz̃ = W⁻¹(GΔy − b_z) and Δz = W⁻¹dz̃: the scaled step is what the complementarity row needs exactly.
+        mul3(Wi, 3 * k, v, 0, dztK, k);
+        mul3(Wi, 3 * k, dztK, k, dzK, k);
+      }
+    }
+    for (let m = 0; m < p.M; m++) dzL[o.O_SIG + m] = wL[o.O_SIG + m] * (-dy[P7 + m] - bzL[o.O_SIG + m]);
+  }
+
+  /** The reduced system [H G_Cᵀ; G_C −W_C²][dy; dz_C] = [r1; b_C] (b_C read from bz's coupling rows). */
+  private reduced(r1: Float64Array, bzL: Float64Array, dy: Float64Array, dzL: Float64Array): void {
+    const { p, H, u, o, wL, Sinv, V1, V2, rhsD, rhsS, S } = this;
+    const P7 = 7 * p.P, K = p.K;
+    u.set(r1);
+    for (let q = 0; q < p.P; q++) solve7(H, 49 * q, u, 7 * q);
+    for (let m = 0; m < p.M; m++) u[P7 + m] /= wL[o.O_SIG + m];
+    // Coupling right-hand side G_C·u − b_C, devices eliminated.
+    for (let j = 0; j < K; j++) {
+      const a = p.colA[j];
+      let acc = -bzL[o.O_S + j];
+      for (const q of p.ofServer[p.colN[j]]) acc += u[7 * q + (a < 3 ? 1 + a : 0)];
+      rhsS[j] = acc;
+    }
+    for (let m = 0; m < p.M; m++) {
+      const mine = p.ofDevice[m];
+      if (mine.length === 0) { rhsD[2 * m] = 0; rhsD[2 * m + 1] = 0; continue; }
+      let d1 = -bzL[o.O_C4 + m], d2 = -bzL[o.O_C10 + m] - u[P7 + m];
+      for (const q of mine) {
+        const b = 7 * q;
+        d1 += u[b];
+        d2 += p.c[q] * u[b] + p.T[3 * q] * u[b + 4] + p.T[3 * q + 1] * u[b + 5] + p.T[3 * q + 2] * u[b + 6];
+      }
+      rhsD[2 * m] = d1; rhsD[2 * m + 1] = d2;
+      const p1 = Sinv[3 * m] * d1 + Sinv[3 * m + 1] * d2, p2 = Sinv[3 * m + 1] * d1 + Sinv[3 * m + 2] * d2;
+      for (const q of mine) {
+        const n = p.srv[q];
+        for (let a = 0; a < 4; a++) {
+          const j = p.colOf[4 * n + a];
+          if (j >= 0) rhsS[j] -= V1[4 * q + a] * p1 + V2[4 * q + a] * p2;
+        }
+      }
+    }
+    choleskySolve(S, K, rhsS);
+    for (let j = 0; j < K; j++) dzL[o.O_S + j] = rhsS[j];
+    for (let m = 0; m < p.M; m++) {
+      const mine = p.ofDevice[m];
+      if (mine.length === 0) { dzL[o.O_C4 + m] = 0; dzL[o.O_C10 + m] = 0; continue; }
+      let d1 = rhsD[2 * m], d2 = rhsD[2 * m + 1];
+      for (const q of mine) {
+        const n = p.srv[q];
+        for (let a = 0; a < 4; a++) {
+          const j = p.colOf[4 * n + a];
+          if (j >= 0) { d1 -= V1[4 * q + a] * rhsS[j]; d2 -= V2[4 * q + a] * rhsS[j]; }
+        }
+      }
+      dzL[o.O_C4 + m] = Sinv[3 * m] * d1 + Sinv[3 * m + 1] * d2;
+      dzL[o.O_C10 + m] = Sinv[3 * m + 1] * d1 + Sinv[3 * m + 2] * d2;
+    }
+    // Δy = H⁻¹(r1 − G_Cᵀ Δz_C).
+    dy.set(r1);
+    for (let q = 0; q < p.P; q++) {
+      const b = 7 * q, m = p.dev[q], n = p.srv[q];
+      const z4 = dzL[o.O_C4 + m], z10 = dzL[o.O_C10 + m];
+      dy[b] -= z4 + z10 * p.c[q];
+      for (let r = 0; r < 3; r++) dy[b + 4 + r] -= z10 * p.T[3 * q + r];
+      for (let a = 0; a < 4; a++) {
+        const j = p.colOf[4 * n + a];
+        if (j >= 0) dy[b + (a < 3 ? 1 + a : 0)] -= rhsS[j];
+      }
+      solve7(H, 49 * q, dy, b);
+    }
+    for (let m = 0; m < p.M; m++) dy[P7 + m] = (r1[P7 + m] + (p.ofDevice[m].length ? dzL[o.O_C10 + m] : 0)) / wL[o.O_SIG + m];
+  }
+}
+
+/** In-place Cholesky of the 7×7 block at A[o..o+48] (lower triangle becomes L); pivots floored as in dense.ts. */
+function chol7(A: Float64Array, o: number): void {
+  let maxDiag = 0;
+  for (let i = 0; i < 7; i++) maxDiag = Math.max(maxDiag, Math.abs(A[o + 8 * i]));
+  const floor = 1e-300 + 1e-16 * maxDiag;
+  for (let j = 0; j < 7; j++) {
+    const rj = o + 7 * j;
+    let djj = A[rj + j];
+    for (let k = 0; k < j; k++) djj -= A[rj + k] * A[rj + k];
+    const ljj = Math.sqrt(Math.max(djj, floor));
+    A[rj + j] = ljj;
+    for (let i = j + 1; i < 7; i++) {
+      const ri = o + 7 * i;
+      let v = A[ri + j];
+      for (let k = 0; k < j; k++) v -= A[ri + k] * A[rj + k];
+      A[ri + j] = v / ljj;
+    }
+  }
+}
+
+/** Solves L·Lᵀ x = b for the 7×7 factor at L[o..], b at x[xo..xo+6] (overwritten). */
+function solve7(L: Float64Array, o: number, x: Float64Array, xo: number): void {
+  for (let i = 0; i < 7; i++) {
+    const ri = o + 7 * i;
+    let v = x[xo + i];
+    for (let k = 0; k < i; k++) v -= L[ri + k] * x[xo + k];
+    x[xo + i] = v / L[ri + i];
+  }
+  for (let i = 6; i >= 0; i--) {
+    let v = x[xo + i];
+    for (let k = i + 1; k < 7; k++) v -= L[o + 7 * k + i] * x[xo + k];
+    x[xo + i] = v / L[o + 7 * i + i];
+  }
+}
