@@ -316,8 +316,9 @@ export class Controller extends EventEmitter {
         // Changes that came in during a round are planned at once: the round itself was their
         // debounce window, and waiting more only adds to every waiting report's latency (a report
         // waits for the round in progress, then for its own). After a failure the debounce (and
-        // the retry back-off) applies instead, so a failing planner is not hammered.
-        if (this.dirtyReason) this.requestPlan(this.dirtyReason, chain ? 0 : this.opts.debounceMs);
+        // the retry back-off) applies instead, so a failing planner is not hammered. Back to back,
+        // the planner thread is busy all the time: --round-gap-ms trades latency for its CPU.
+        if (this.dirtyReason) this.requestPlan(this.dirtyReason, chain ? this.opts.roundGapMs ?? 0 : this.opts.debounceMs);
       });
     }, delayMs);
   }
