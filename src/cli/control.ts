@@ -90,6 +90,7 @@ export function registerControlCommands(program: Command): void {
     .option('--repair-max-fraction <f>', 'repair the plan in force instead of a full plan when at most this fraction of the devices changed (0: never)', '0.2')
     .option('--full-replan-s <n>', 'while repairing, a full plan at least this often', '30')
     .option('--debounce-ms <n>', 'changes within this window are planned together', '200')
+    .option('--round-gap-ms <n>', 'pause after a round before planning the changes that came in during it (0: at once; each round waits for the solve in progress)', '0')
     .option('--replan-s <n>', 're-plan at least this often (0: only on change)', '30')
     .option('--device-ttl-s <n>', 'leave devices silent for longer out of plans (0: never)', '300')
     .option('--max-body-bytes <n>', 'largest request body or WebSocket message', String(1024 * 1024))
@@ -119,6 +120,7 @@ export function registerControlCommands(program: Command): void {
         dbPath: flags.db as string,
         planner: flags.inlinePlanner ? inlinePlanner(algorithm) : workerPlanner(algorithm),
         debounceMs: int('debounce-ms', flags.debounceMs as string),
+        roundGapMs: int('round-gap-ms', flags.roundGapMs as string),
         replanS: num('replan-s', flags.replanS as string),
         deviceTtlS: num('device-ttl-s', flags.deviceTtlS as string),
         maxBodyBytes: int('max-body-bytes', flags.maxBodyBytes as string, 256),

@@ -168,7 +168,7 @@ export function allocate(tasks: AllocTask[], opts: { relTol?: number; maxSweeps?
  * duality of min_shares max_r Σ_i share_ir). A coarse search over w, refined around its best
  * point, returns the largest load found and each task's part of it.
  */
-export function phaseOneLoad(tasks: AllocTask[]): { max: number; perTask: number[] } {
+export function phaseOneLoad(tasks: AllocTask[], opts: { refine?: boolean } = {}): { max: number; perTask: number[] } {
   const perTaskAt = (w: number[]) => tasks.map((t) => {
     if (!Number.isFinite(t.deadlineS)) return t.txS === 0 ? 0 : w[0] * t.minAlpha;
     const sc = deadlineScale(t.txS, t.computeS, t.backhaulS, t.minAlpha, w[0], w[1], w[2], t.deadlineS - t.fixedS, 0);
@@ -185,7 +185,8 @@ export function phaseOneLoad(tasks: AllocTask[]): { max: number; perTask: number
   };
   const G = 6;
   for (let i = 0; i <= G; i++) for (let j = 0; i + j <= G; j++) consider([i / G, j / G, (G - i - j) / G]);
-  for (let step = 1 / (2 * G); step > 1e-4 && bestSum <= 1 + 1e-9; step /= 2) {
+  // `refine: false` (fleet/judge.ts): the coarse grid only, a cheap first look.
+  for (let step = 1 / (2 * G); opts.refine !== false && step > 1e-4 && bestSum <= 1 + 1e-9; step /= 2) {
     const w0 = bestW;
     for (const [da, db] of [[1, -1], [-1, 1], [1, 0], [-1, 0], [0, 1], [0, -1]]) {
       const w = [w0[0] + da * step, w0[1] + db * step, 1 - w0[0] - da * step - w0[1] - db * step];

@@ -11,6 +11,8 @@ export interface ControllerOptions {
   planner: Planner;
   /** Changes within this window are planned together. */
   debounceMs: number;
+  /** Pause between a round and the next one when changes came in during it (default 0: back to back). */
+  roundGapMs?: number;
   /** Re-plan at least this often, even without changes (0 = never). */
   replanS: number;
   maxBodyBytes: number;

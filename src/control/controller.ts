@@ -5,15 +5,17 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Store, type IncomingReport, type ReportOutcome, type StoredDevice, type StoredPlan } from './store.ts';
 import { RateLimiters, type TokenRecord } from './auth.ts';
-import type { DeviceDecision, ServerInfo } from './protocol.ts';
-import { buildScenario, decisionsOf, planMessageFor, DEFAULT_BASE, type PlanBasis, type PlanHeader } from './scenario.ts';
+import type { ServerInfo } from './protocol.ts';
+import { buildScenario, planMessageFor, DEFAULT_BASE, type PlanBasis } from './scenario.ts';
 import { cellLoad, DEFAULT_POLICY, PlanPolicy } from './policy.ts';
 import type { Result, Scenario } from '../cnn-coop/model.ts';
 import { handleHttp, handleUpgrade, type Route } from './api.ts';
+import { changedDevices, toLatest, type LatestPlan } from './latest.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { ControllerOptions } from './controller-options.ts';
 import { ControllerMetrics } from './metrics.ts';
 import { DeviceHoldings } from './holdings.ts';
+import { GroupCommit } from './group-commit.ts';
 
 /**
  * The GTME: keeps the current state (servers from their agents, devices from their reports),
@@ -31,7 +33,7 @@ import { DeviceHoldings } from './holdings.ts';
  * (reason), 'reports-acked' ({ via, accepted, duplicate, rejected }), 'refused' ({ peer, error,
  * message }), 'agent-connected' (serverId), 'agent-disconnected' (serverId, why).
  */
-export type { ControllerOptions };
+export type { ControllerOptions, LatestPlan };
 
 export interface AgentConn {
   ws: WebSocket;
@@ -54,17 +56,9 @@ interface PendingUnit {
   done: (outcomes: ReportOutcome[] | null, error?: Error) => void;
 }
 
-export interface LatestPlan {
-  header: PlanHeader & { trigger: string; logSeq: number; solveMs: number; mode: string };
-  stored: StoredPlan;
-  decisions: Map<string, DeviceDecision>;
-  /** The planner thread's handle on the objects it planned (a repair from them hits its memo); absent after a restart. */
-  plannerRef?: string;
-}
-
 type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-/** Group commit: reports arriving within this window share a transaction; this many are committed without waiting. */
+/** Reports arriving within this window share a transaction (group-commit.ts); this many are committed without waiting. */
 const DEFAULT_COMMIT_WINDOW_MS = 10;
 const GROUP_COMMIT_MAX = 1000;
 
@@ -88,10 +82,7 @@ export class Controller extends EventEmitter {
   policy: PlanPolicy | null = null;
   private readonly holdings: DeviceHoldings;
   private http: Server | null = null;
-  private pending: PendingUnit[] = [];
-  private flushScheduled = false;
-  private flushTimer: NodeJS.Timeout | null = null;
-  private pendingItems = 0;
+  private readonly group: GroupCommit<PendingUnit>;
   /** How many times reports were committed (tests). */
   commits = 0;
   private dirtyReason: string | null = null;
@@ -112,6 +103,7 @@ export class Controller extends EventEmitter {
     for (const s of this.store.servers()) this.servers.set(s.serverId, { info: s.info, updatedAt: s.updatedAt, conn: null });
     const stored = this.store.latestPlan();
     if (stored) this.latest = toLatest(stored);
+    this.group = new GroupCommit(opts.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS, GROUP_COMMIT_MAX, (units) => this.commitUnits(units));
     this.limiters = new RateLimiters(opts.rateLimitPerS, Math.max(1, 2 * opts.rateLimitPerS));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxBodyBytes });
     this.metrics = new ControllerMetrics({
@@ -161,7 +153,7 @@ export class Controller extends EventEmitter {
     // a long solve is abandoned rather than waited for; its plan would not be pushed anyway
     await this.opts.planner.close();
     await this.planning;
-    this.flush();
+    this.group.flush();
     this.store.close();
   }
 
@@ -221,40 +213,12 @@ export class Controller extends EventEmitter {
 
   // ---- reports: group commit ----
 
-  /**
-   * Queues reports for the next commit; `done` runs after the commit (outcomes) or on failure.
-   * Reports arriving within --commit-window-ms share one transaction (one fsync). Agents forward
-   * what their devices send at once, so 1,000 devices reporting once a second arrive as hundreds
-   * of small batches a second; committed one batch per event-loop turn they took 11.4 s of the
-   * controller's main thread in a 20 s bench window (CPU profile, 08:30 UTC), which then delayed
-   * the plan's hand-over and push. A window of a few ms costs each report that much more before
-   * its acknowledgement.
-   */
+  /** Queues reports for the next commit (group-commit.ts); `done` runs after the commit (outcomes) or on failure. */
   submitReports(unit: PendingUnit): void {
-    this.pending.push(unit);
-    this.pendingItems += unit.items.length;
-    if (this.pendingItems >= GROUP_COMMIT_MAX && this.flushTimer) {
-      // enough for one transaction: no need to wait out the window
-      clearTimeout(this.flushTimer);
-      this.flushTimer = null;
-      this.flushScheduled = false;
-    }
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      const windowMs = this.pendingItems >= GROUP_COMMIT_MAX ? 0 : this.opts.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS;
-      if (windowMs > 0) this.flushTimer = setTimeout(() => this.flush(), windowMs);
-      else setImmediate(() => this.flush());
-    }
+    this.group.add(unit);
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    this.pendingItems = 0;
-    const units = this.pending;
-    this.pending = [];
-    if (units.length === 0) return;
+  private commitUnits(units: PendingUnit[]): void {
     const items = units.flatMap((u) => u.items);
     let committed: ReturnType<Store['commitReports']>;
     try {
@@ -316,8 +280,9 @@ export class Controller extends EventEmitter {
         // Changes that came in during a round are planned at once: the round itself was their
         // debounce window, and waiting more only adds to every waiting report's latency (a report
         // waits for the round in progress, then for its own). After a failure the debounce (and
-        // the retry back-off) applies instead, so a failing planner is not hammered.
-        if (this.dirtyReason) this.requestPlan(this.dirtyReason, chain ? 0 : this.opts.debounceMs);
+        // the retry back-off) applies instead, so a failing planner is not hammered. Back to back,
+        // the planner thread is busy all the time: --round-gap-ms trades latency for its CPU.
+        if (this.dirtyReason) this.requestPlan(this.dirtyReason, chain ? this.opts.roundGapMs ?? 0 : this.opts.debounceMs);
       });
     }, delayMs);
   }
@@ -439,21 +404,4 @@ export class Controller extends EventEmitter {
     const msg = planMessageFor(serverId, this.latest.header, this.latest.decisions, this.latest.stored.via);
     conn.ws.send(JSON.stringify(msg));
   }
-}
-
-/** Devices that joined, left or sent a newer report between two plans' bases. */
-function changedDevices(before: PlanBasis, now: PlanBasis): number {
-  let n = 0;
-  const key = (b: [number, number] | number | undefined) => (b === undefined ? '' : typeof b === 'number' ? `0:${b}` : `${b[0]}:${b[1]}`);
-  for (const id in now) if (key(before[id]) !== key(now[id])) n++;
-  for (const id in before) if (!(id in now)) n++;
-  return n;
-}
-
-function toLatest(stored: StoredPlan, mode = 'full'): LatestPlan {
-  const header = {
-    planId: stored.id, createdAt: stored.createdAt, algorithm: stored.algorithm, status: stored.status, verified: stored.verified,
-    totalLatencyS: stored.totalLatencyS, trigger: stored.trigger, logSeq: stored.logSeq, solveMs: stored.solveMs, mode,
-  };
-  return { header, stored, decisions: decisionsOf(stored.result as Pick<Result, 'tasks'>, stored.id, stored.basis) };
 }

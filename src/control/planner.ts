@@ -31,8 +31,9 @@ export interface PlanRequest {
   /**
    * Repair this plan for `scenario` (fleet/repair.ts) instead of solving from scratch. `ref` is
    * the outcome's ref of that plan: while the planner thread still holds the very objects it
-   * planned, it repairs from them (the repair's physics memo is keyed by the scenario object, so
-   * a copy would recompute the O(M·N) rate table); the copy is used otherwise.
+   * planned, it repairs from them (the repair's physics memo is keyed by the scenario object; it
+   * also finds a copy by hashing its content, O(M + N), which the handle spares); the copy is
+   * used otherwise.
    */
   previous?: { scenario: Scenario; result: Result; ref?: string };
   /** The solve is abandoned after this long (ms); 0 or absent: never. */

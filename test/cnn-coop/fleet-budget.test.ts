@@ -76,3 +76,18 @@ test('overloaded instances (paper resources, far more devices than the servers c
     assert.match(String(f.info?.mode), /^latency/);
   }
 });
+
+test('repair of an overloaded plan after some devices move: checker-valid, latency mode, total latency at most mdo\'s on the new scenario', () => {
+  const s = generateScenario({ seed: 3, devices: 90, servers: 2 });
+  const r = runAlgorithm(fleet, s);
+  const next = structuredClone(s);
+  next.devices.forEach((d, m) => { if (m % 15 === 0) { d.x += 20; d.y -= 15; } });
+  const rep = repairPlan({ scenario: s, result: r }, next);
+  assert.ok(verifyCnnCoop(next, rep).ok, JSON.stringify(verifyCnnCoop(next, rep).issues.slice(0, 3)));
+  assert.equal(rep.info?.repair, 'incremental');
+  assert.match(String(rep.info?.mode), /^latency/);
+  // Only the moved devices are placed again (the late ones stay unless something of theirs changed).
+  assert.equal(rep.info?.placedAgain, 6);
+  const m = runAlgorithm(mdo, next);
+  assert.ok(rep.totalLatencyS <= m.totalLatencyS, `repair ${rep.totalLatencyS} vs mdo ${m.totalLatencyS}`);
+});

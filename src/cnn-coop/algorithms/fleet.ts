@@ -13,11 +13,13 @@
  *     stall; later rounds rank only the tasks that see a server changed.
  * `timeBudgetMs` covers the whole solve (measured from entry, on `clock`): a valid plan exists
  * from step 2 on and every later step only improves it, so each step is cut where the budget says:
- * candidates after 20 % of it are built on each task's nearest server only (one server's options
- * instead of eight), the relaxation starts only before 30 % and sweeps until 40 % (skipped, the
- * greedy plan is the start), servers allocated after 85 % get judge.ts's closed-form shares (O(n),
- * valid, deadlines reported as they fall), and moves stop at 85 %. `info.budget` says which steps
- * were cut. The rest (rate table, the result document) is O(M·N) arithmetic without search.
+ * candidates are built on fewer servers per task (at least two) when the rate so far says they
+ * would not be done by 35 % of it (on the nearest only once half of it is gone), the relaxation
+ * starts only before 30 % and sweeps until 40 % (skipped, the greedy plan is the start), servers
+ * allocated after 80 % (60 % for the greedy plan in hand) get judge.ts's closed-form shares (O(n),
+ * valid, deadlines reported as they fall), moves stop at 80 %, and the latency mode's mdo seed is
+ * built only before 90 %. `info.budget` says which steps were cut. The rest (rate table, the
+ * result document) is O(M·N) arithmetic without search.
  */
 import type { Algorithm, SolveOptions } from '../../core/system.ts';
 import type { Result, Scenario } from '../model.ts';
@@ -45,6 +47,13 @@ function optionIndex(t: TaskOptions, server: number, k: number): number | undefi
   return c < 0 ? undefined : c;
 }
 
+/**
+ * Fraction of the budget after which no move starts and servers get closed-form shares: the rest
+ * is for the steps after (the latency mode's switch and mdo seed, the result document) and for
+ * the one allocation that started just before (tens of ms on a crowded server under load).
+ */
+const STOP = 0.8;
+
 /** Servers a relaxation gives at least this weight are added to a task's candidates. */
 const SUPPORT_WEIGHT = 0.05;
 
@@ -61,19 +70,33 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
   const table = splitTable(s, pre);
   const tasks: TaskOptions[] = new Array(M);
   let narrowed = 0;
+  const candT0 = now();
   for (let m = 0, count = candidates; m < M; m++) {
-    // Late in the budget: the nearest server only, a plan for every task first.
-    if (count > 1 && (m & 15) === 0 && now() >= at(0.2)) { count = 1; narrowed = M - m; cut.push('candidates'); }
+    // Under a budget the candidates should be built by 35 % of it: projected from the rate so far,
+    // fewer servers per task for the rest (options cost ∝ servers), at least two (one leaves the
+    // greedy plan no choice: the nearest servers crowd); one only when half the budget is gone.
+    if (budget !== undefined && count > 1 && (m & 15) === 0) {
+      const t = now();
+      const left = at(0.35) - t;
+      const work = m === 0 ? 0 : ((t - candT0) * (M - m)) / m;
+      const fit = t >= at(0.5) ? 1 : work > left ? Math.max(2, Math.floor((count * Math.max(left, 0)) / work)) : count;
+      if (fit < count) {
+        if (narrowed === 0) cut.push('candidates');
+        count = fit;
+        narrowed = M - m;
+      }
+    }
     tasks[m] = optionsOn(s, pre, m, nearestServers(s, pre, table, m, count));
   }
   const greedy = greedyStart(tasks, N);
-  const stateOpts = { clock: now, cheapAfter: at(0.85), rawLocalS: pre.localS };
+  const stateOpts = { clock: now, cheapAfter: at(STOP), rawLocalS: pre.localS };
   // Under a budget, a valid plan first: the greedy start, judged (on its own copy of the task
   // list: the relaxation below may widen tasks' candidates, which renumbers their options). It
   // also tells an overloaded instance early, before any time goes into the relaxation. Without a
   // budget it is not built (15 % of the CPU time at M = 1,000, N = 50): the start below is judged
   // and tells the same.
-  const first = budget !== undefined ? new FleetState([...tasks], N, greedy, stateOpts) : undefined;
+  const first = budget !== undefined ? new FleetState([...tasks], N, greedy, { ...stateOpts, cheapAfter: at(0.6) }) : undefined;
+  if (first) first.cheapAfter = at(STOP); // it may become the plan improved below
   const hopelessCount = tasks.reduce((a, t) => a + (t.hopeless ? 1 : 0), 0);
   // (Closed-form shares, given when the budget is already spent, miss deadlines the exact
   // allocation keeps: no sign of overload.)
@@ -116,29 +139,39 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
   if (!state) throw new Error('fleet: no start plan'); // unreachable: without a budget the relaxation always runs
   const relaxMs = now() - relaxT0;
   const improveT0 = now();
-  if (!overloaded) state.improve({ deadline: at(0.85) });
-  // No plan met every deadline: the latency mode (fleet/overload.ts), from the better of this
-  // plan and mdo's placement.
+  if (!overloaded) state.improve({ deadline: at(STOP) });
+  // Tasks late: on an overloaded instance (the start, or the deadlines-first plan, has more than
+  // OVERLOAD_SHARE of them late) the latency mode (fleet/overload.ts) from the better of this plan
+  // and mdo's placement; with a few late tasks only the send-back rule (a late task faster on its
+  // device goes back there: the total only drops, no deadline is traded for latency). Past the
+  // budget too (the judge then gives closed-form shares): a late task left the crumbs of a server
+  // it was given up on would otherwise report minutes.
   let overload: Record<string, unknown> | undefined;
-  // Past the budget too (the judge then gives closed-form shares): a late task left the crumbs of
-  // a server it was given up on would otherwise report minutes.
-  if (state.totals().violators > 0 || hopelessCount > 0) {
-    const lt = [...state.tasks];
-    const seed = mdoChoice(s, pre, lt);
+  const late = state.totals().violators + hopelessCount;
+  let mode = 'deadlines first';
+  if (overloaded || late > OVERLOAD_SHARE * M) {
     const own = state;
     own.useLatencyMode();
-    const fromMdo = new FleetState(lt, N, seed, { ...stateOpts, latencyMode: true });
     const ownS = own.totals().latencyS;
-    const mdoS = fromMdo.totals().latencyS;
-    const pick = mdoS < ownS ? fromMdo : own;
-    pick.improve({ deadline: at(0.85) });
+    let fromMdo: FleetState | undefined;
+    if (now() < at(0.9)) {
+      const lt = [...state.tasks];
+      fromMdo = new FleetState(lt, N, mdoChoice(s, pre, lt), { ...stateOpts, latencyMode: true });
+    } else cut.push('mdo seed');
+    const mdoS = fromMdo ? fromMdo.totals().latencyS : Infinity;
+    const pick = fromMdo && mdoS < ownS ? fromMdo : own;
+    pick.improve({ deadline: at(STOP) });
     overload = { startViolators, hopeless: hopelessCount, start: pick === own ? 'own' : 'mdo', ownStartS: ownS, mdoStartS: mdoS };
     state = pick;
+    mode = 'latency (overloaded: least total latency, late tasks included)';
+  } else if (late > 0) {
+    state.useLatencyMode();
+    mode = 'deadlines first; late tasks sent back to their devices where faster';
   }
   const improveMs = now() - improveT0;
   const firstCheap = first && state !== first ? first.cheapAllocations : 0;
   if (state.cheapAllocations + firstCheap > 0) cut.push('allocation');
-  if (budget !== undefined && now() >= at(0.85)) cut.push('moves');
+  if (budget !== undefined && now() >= at(STOP)) cut.push('moves');
   remember(s, pre, { tasks: state.tasks, choice: state.choice });
   const totals = state.totals();
   const hopeless = state.tasks.flatMap((t, m) => (t.hopeless ? [s.devices[m].id] : []));
@@ -151,7 +184,7 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
       problem: 'generalised (19): splits k = 0..K to the cloud and all at the edge, or local; the lower bound holds for the paper\'s k = 1..K too',
       lowerBoundFrom: 'assignment relaxation dual with per-task deadline prices, over every server and split (fleet/bound.ts)',
       ...(boundHolds || !relax ? {} : { relaxationBoundS: relax.bound }),
-      mode: state.latencyMode ? 'latency (no plan found meets every deadline: least total latency, late tasks included)' : 'deadlines first',
+      mode,
       ...(overload ? { overload } : {}),
       candidateServers: candidates, widenedByRelaxation: widened,
       rounds: state.rounds, moves: state.moves, evaluations: state.evaluations + (first && state !== first ? first.evaluations : 0),

@@ -60,7 +60,9 @@ export function judgeServer(tasks: AllocTask[], opts: { prices?: readonly number
   const work = tasks.map((t) => ({ ...t }));
   const given = new Set<number>();
   for (let round = 0; round < TRIAGE_ROUNDS; round++) {
-    const load = phaseOneLoad(work);
+    // The coarse grid only: it certifies a crowded server at once; a server it does not certify
+    // goes to `allocate`, which searches further itself if its dual does not converge.
+    const load = phaseOneLoad(work, { refine: false });
     if (!(load.max > 1 + 1e-9)) break;
     // Largest loads first, until the rest fit under this w.
     const order = work.flatMap((t, i) => (Number.isFinite(t.deadlineS) ? [i] : [])).sort((a, b) => load.perTask[b] - load.perTask[a]);

@@ -15,7 +15,8 @@ import type { TaskOptions } from '../options.ts';
  * keeps every deadline it can and leaves the tasks it gave up the crumbs (latencies of minutes),
  * while mdo sends such a task back to its device when that is faster. Once a plan with every
  * deadline met is out of reach the objective is the one the result reports, the total latency,
- * late tasks included; so fleet then
+ * late tasks included; so fleet then (when more than OVERLOAD_SHARE of the tasks are late; with
+ * fewer, the plan stays deadlines-first and only the send-back rule below is applied)
  *  - judges in the latency mode (fleet/state.ts): penalty 0, local allowed to every task, and a
  *    given-up task that is faster on its own device sent back there (mdo's rule);
  *  - starts from the better of its own start and mdo's placement (`mdoChoice`), judged the same

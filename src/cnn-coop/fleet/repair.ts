@@ -233,7 +233,8 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
       placedAgain: dirty.length, reallocatedServers: state.evaluations, movesOffered: scope.size, moves: state.moves,
       lowerBoundFrom: 'assignment relaxation dual with per-task deadline prices at the repaired plan (fleet/bound.ts)',
       ...(boundHolds || !boundWanted ? {} : { relaxationBoundS: bound.bound }),
-      ...(overloaded || state.latencyMode ? { mode: 'latency (no plan found meets every deadline: least total latency, late tasks included)' } : {}),
+      ...(overloaded ? { mode: 'latency (overloaded: least total latency, late tasks included)' }
+        : state.latencyMode ? { mode: 'deadlines first; late tasks sent back to their devices where faster' } : {}),
       ...(budget !== undefined ? {
         timeBudgetMs: budget,
         budget: { exhausted: now() >= at(0.8), cheapAllocations: state.cheapAllocations, boundSkipped: !boundWanted && !hopeless && totals.violators === 0 },

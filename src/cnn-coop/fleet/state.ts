@@ -77,7 +77,8 @@ export class FleetState {
   /** Per task, made when first needed: (server, first option, end) triples; options are grouped by server. */
   private readonly groups: (Int32Array | undefined)[];
   readonly clock: () => number;
-  private readonly cheapAfter: number;
+  /** Clock time after which allocations get closed-form shares (StateOptions.cheapAfter; may be moved). */
+  cheapAfter: number;
   /** Servers given closed-form shares because the budget was spent. */
   cheapAllocations = 0;
 
