@@ -54,11 +54,11 @@ export const offsets = (p: ConeProblem) => {
   return { O_SIG, O_C4, O_C10, O_S, L: O_S + p.K };
 };
 
-/** Cone rows as a linear map of (x, s_r, t_r): ((t+s)/2, (t−s)/2, x) negated, row-major 3×3. */
-const A = [0, -0.5, -0.5, 0, 0.5, -0.5, -1, 0, 0];
 
 export class ConeKkt {
   private readonly H: Float64Array;
+  /** Per pair, H⁻¹ times C10's column, C4's (= the load row's) and each share row's: 5 × 7 at 35q. */
+  private readonly HA: Float64Array;
   private readonly Sdd: Float64Array;
   private readonly Sinv: Float64Array;
   private readonly V1: Float64Array;
@@ -75,6 +75,7 @@ export class ConeKkt {
 
   constructor(private readonly p: ConeProblem) {
     this.H = new Float64Array(49 * p.P);
+    this.HA = new Float64Array(35 * p.P);
     this.Sdd = new Float64Array(3 * p.M);
     this.Sinv = new Float64Array(3 * p.M);
     this.V1 = new Float64Array(4 * p.P);
@@ -91,8 +92,8 @@ export class ConeKkt {
   /** Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), Winv2 per cone (9 at 9·(3q+r)). */
   factor(wL: Float64Array, Winv2: Float64Array): void {
     this.wL = wL; this.Winv2 = Winv2;
-    const { p, H, Sdd, V1, V2, blockS, o } = this;
-    const h = new Float64Array(7), VA = new Float64Array(9), coords = [0, 0, 0];
+    const { p, H, Sdd, V1, V2, blockS, o, HA } = this;
+    const h = new Float64Array(7);
     Sdd.fill(0); blockS.fill(0);
     for (let q = 0; q < p.P; q++) {
       const b = 49 * q;
@@ -106,24 +107,32 @@ export class ConeKkt {
         const sr = 1 + r, tr = 4 + r;
         if (!p.used[3 * q + r]) { H[b + 8 * sr] = 1; H[b + 8 * tr] = 1; continue; }
         if (r > 0) H[b + 8 * sr] += wL[4 * q + 1 + r];
-        const v9 = 9 * (3 * q + r);
-        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) VA[3 * i + j] = Winv2[v9 + 3 * i] * A[j] + Winv2[v9 + 3 * i + 1] * A[3 + j] + Winv2[v9 + 3 * i + 2] * A[6 + j];
-        coords[0] = 0; coords[1] = sr; coords[2] = tr;
-        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) H[b + 7 * coords[i] + coords[j]] += A[i] * VA[j] + A[3 + i] * VA[3 + j] + A[6 + i] * VA[6 + j];
+        // Aᵀ·W⁻²·A for the cone rows (−(s+t)/2, (s−t)/2, −x) in the coordinates (x, s, t).
+        const v = 9 * (3 * q + r);
+        const V00 = Winv2[v], V01 = Winv2[v + 1], V02 = Winv2[v + 2], V11 = Winv2[v + 4], V12 = Winv2[v + 5], V22 = Winv2[v + 8];
+        const hs = 0.5 * (V02 - V12), ht = 0.5 * (V02 + V12), hst = 0.25 * (V00 - V11);
+        H[b] += V22;
+        H[b + sr] += hs; H[b + 7 * sr] += hs;
+        H[b + tr] += ht; H[b + 7 * tr] += ht;
+        H[b + 8 * sr] += 0.25 * (V00 - 2 * V01 + V11);
+        H[b + 8 * tr] += 0.25 * (V00 + 2 * V01 + V11);
+        H[b + 7 * sr + tr] += hst; H[b + 7 * tr + sr] += hst;
       }
       chol7(H, b);
       const m = p.dev[q], n = p.srv[q], c = p.c[q];
       const T0 = p.T[3 * q], T1 = p.T[3 * q + 1], T2 = p.T[3 * q + 2];
-      const a10 = (v: Float64Array) => c * v[0] + T0 * v[4] + T1 * v[5] + T2 * v[6];
       // H⁻¹ a10 (C10's column), then each server column's H⁻¹ a_j.
       h.fill(0); h[0] = c; h[4] = T0; h[5] = T1; h[6] = T2;
       solve7(H, b, h, 0);
+      const ha = 35 * q;
+      HA.set(h, ha);
       Sdd[3 * m + 1] += h[0];
-      Sdd[3 * m + 2] += a10(h);
+      Sdd[3 * m + 2] += c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6];
       h.fill(0); h[0] = 1;
       solve7(H, b, h, 0);
+      HA.set(h, ha + 7);
       Sdd[3 * m] += h[0];
-      const hx0 = h[0], hx10 = a10(h), hx1 = h[1], hx2 = h[2], hx3 = h[3];
+      const hx0 = h[0], hx10 = c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6], hx1 = h[1], hx2 = h[2], hx3 = h[3];
       for (let a = 0; a < 4; a++) {
         if (p.colOf[4 * n + a] < 0) continue;
         if (a === 3) {
@@ -134,7 +143,8 @@ export class ConeKkt {
         }
         h.fill(0); h[1 + a] = 1;
         solve7(H, b, h, 0);
-        V1[4 * q + a] = h[0]; V2[4 * q + a] = a10(h);
+        HA.set(h, ha + 14 + 7 * a);
+        V1[4 * q + a] = h[0]; V2[4 * q + a] = c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6];
         for (let a2 = 0; a2 < 3; a2++) blockS[16 * n + 4 * a2 + a] += h[1 + a2];
         blockS[16 * n + 12 + a] += h[0];
       }
@@ -271,18 +281,17 @@ export class ConeKkt {
       dzL[o.O_C4 + m] = Sinv[3 * m] * d1 + Sinv[3 * m + 1] * d2;
       dzL[o.O_C10 + m] = Sinv[3 * m + 1] * d1 + Sinv[3 * m + 2] * d2;
     }
-    // Δy = H⁻¹(r1 − G_Cᵀ Δz_C).
-    dy.set(r1);
+    // Δy = H⁻¹(r1 − G_Cᵀ Δz_C) = u − Σ_j Δz_j·H⁻¹a_j, with the H⁻¹a_j kept from the factorisation.
+    const HA = this.HA;
     for (let q = 0; q < p.P; q++) {
-      const b = 7 * q, m = p.dev[q], n = p.srv[q];
-      const z4 = dzL[o.O_C4 + m], z10 = dzL[o.O_C10 + m];
-      dy[b] -= z4 + z10 * p.c[q];
-      for (let r = 0; r < 3; r++) dy[b + 4 + r] -= z10 * p.T[3 * q + r];
-      for (let a = 0; a < 4; a++) {
-        const j = p.colOf[4 * n + a];
-        if (j >= 0) dy[b + (a < 3 ? 1 + a : 0)] -= rhsS[j];
-      }
-      solve7(H, 49 * q, dy, b);
+      const b = 7 * q, m = p.dev[q], n = p.srv[q], ha = 35 * q;
+      const z10 = dzL[o.O_C10 + m];
+      let zx = dzL[o.O_C4 + m];
+      const jl = p.colOf[4 * n + 3];
+      if (jl >= 0) zx += rhsS[jl];
+      const j0 = p.colOf[4 * n], j1 = p.colOf[4 * n + 1], j2 = p.colOf[4 * n + 2];
+      const z0 = j0 >= 0 ? rhsS[j0] : 0, z1 = j1 >= 0 ? rhsS[j1] : 0, z2 = j2 >= 0 ? rhsS[j2] : 0;
+      for (let i = 0; i < 7; i++) dy[b + i] = u[b + i] - z10 * HA[ha + i] - zx * HA[ha + 7 + i] - z0 * HA[ha + 14 + i] - z1 * HA[ha + 21 + i] - z2 * HA[ha + 28 + i];
     }
     for (let m = 0; m < p.M; m++) dy[P7 + m] = (r1[P7 + m] + (p.ofDevice[m].length ? dzL[o.O_C10 + m] : 0)) / wL[o.O_SIG + m];
   }

@@ -25,7 +25,7 @@ import type { Algorithm, SolveOptions } from '../../core/system.ts';
 import type { Result, Scenario } from '../model.ts';
 import { precompute } from '../physics.ts';
 import { greedyStart } from '../search.ts';
-import { DEFAULT_CANDIDATE_SERVERS, nearestServers, optionsOn, splitIndex, splitTable } from '../fleet/options.ts';
+import { candidatesOn, DEFAULT_CANDIDATE_SERVERS, nearestServers, splitIndex, splitTable } from '../fleet/options.ts';
 import type { TaskOptions } from '../options.ts';
 import { FleetState } from '../fleet/state.ts';
 import { fleetBound, type FleetBound } from '../fleet/bound.ts';
@@ -86,7 +86,7 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
         narrowed = M - m;
       }
     }
-    tasks[m] = optionsOn(s, pre, m, nearestServers(s, pre, table, m, count));
+    tasks[m] = candidatesOn(s, pre, table, m, nearestServers(s, pre, table, m, count));
   }
   const greedy = greedyStart(tasks, N);
   const stateOpts = { clock: now, cheapAfter: at(STOP), rawLocalS: pre.localS };
@@ -119,7 +119,7 @@ export function solveFleet(s: Scenario, options: FleetOptions = {}): Result {
       const extra = cols.filter(([n, , x]) => n >= 0 && x >= SUPPORT_WEIGHT && !opts.some((o) => o.server === n)).map(([n]) => n);
       if (extra.length > 0) {
         const own = greedy[m] >= 0 ? opts[greedy[m]] : undefined;
-        tasks[m] = optionsOn(s, pre, m, [...new Set([...opts.map((o) => o.server), ...extra])]);
+        tasks[m] = candidatesOn(s, pre, table, m, [...new Set([...opts.map((o) => o.server), ...extra])]);
         widened++;
         const back = own ? tasks[m].options.findIndex((o) => o.server === own.server && o.split!.layers === own.split!.layers && o.split!.finishAt === own.split!.finishAt) : -1;
         start[m] = back;

@@ -3,7 +3,7 @@ import type { Allocation, AllocTask } from '../allocation.ts';
 import type { TaskOptions } from '../options.ts';
 import { precompute, type Precomputed, type Split } from '../physics.ts';
 import { allocTask } from '../plan.ts';
-import { DEFAULT_CANDIDATE_SERVERS, nearestServers, optionsOn, splitTable } from './options.ts';
+import { candidatesOn, DEFAULT_CANDIDATE_SERVERS, nearestServers, splitTable } from './options.ts';
 import { FleetState } from './state.ts';
 import { boundAt } from './bound.ts';
 import { repairedResult } from './result.ts';
@@ -178,7 +178,7 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
     const m = nextIndex.get(row.device);
     if (m === undefined || keptOn[m] !== n) dirtyServers.add(n);
   }
-  for (const m of dirty) tasks[m] = optionsOn(next, pre, m, nearestServers(next, pre, table, m, count));
+  for (const m of dirty) tasks[m] = candidatesOn(next, pre, table, m, nearestServers(next, pre, table, m, count));
   insertGreedy(tasks, N, choice, dirty);
   for (const m of dirty) if (choice[m] >= 0) dirtyServers.add(tasks[m].options[choice[m]].server);
   // Kept servers: their previous shares, in increasing task order (FleetState's member order).
@@ -198,7 +198,7 @@ export function repairPlan(previous: { scenario: Scenario; result: Result }, nex
     if (dirtySet.has(m)) continue;
     const c = choice[m];
     const own = c >= 0 ? tasks[m].options[c] : undefined;
-    const wide = optionsOn(next, pre, m, [...new Set([...(own ? [own.server] : []), ...nearestServers(next, pre, table, m, count)])]);
+    const wide = candidatesOn(next, pre, table, m, [...new Set([...(own ? [own.server] : []), ...nearestServers(next, pre, table, m, count)])]);
     const same = own ? wide.options.findIndex((o) => o.server === own.server && o.split?.layers === own.split?.layers && o.split?.finishAt === own.split?.finishAt) : -1;
     if (own && same < 0) continue; // keep the narrow list: its current option must stay representable
     tasks[m] = wide;
