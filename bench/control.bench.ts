@@ -18,7 +18,8 @@
  *   the load the fleet algorithm is built for.
  *
  * Environment: CONTROL_BENCH_ALGORITHM (auto), CONTROL_BENCH_BUDGET_MS (300), CONTROL_BENCH_DEVICES
- * (1000), CONTROL_BENCH_WINDOW_S (60: the measured window), CONTROL_BENCH_CELLS (paper,scaled),
+ * (1000), CONTROL_BENCH_WINDOW_S (60: the measured window), CONTROL_BENCH_WARMUP_S (5: after every
+ * device had a decision, before the window), CONTROL_BENCH_CELLS (paper,scaled),
  * CONTROL_BENCH_LOAD_PER_SERVER (20: L of the scaled cell), CONTROL_BENCH_BASELINE=0 (skip the
  * baseline), CONTROL_BENCH_FAST=1 (also a 5 reports/s row; CONTROL_BENCH_FAST_PERIOD_S, 0.2),
  * CONTROL_BENCH_INGEST=0 (skip the controller-alone ingest row), CONTROL_BENCH_LOG=dir (keep the
@@ -46,6 +47,7 @@ const INGEST = process.env.CONTROL_BENCH_INGEST !== '0';
 const DEVICES = Number(process.env.CONTROL_BENCH_DEVICES ?? 1000);
 const WINDOW_S = Number(process.env.CONTROL_BENCH_WINDOW_S ?? 60);
 const FAST_PERIOD_S = Number(process.env.CONTROL_BENCH_FAST_PERIOD_S ?? 0.2);
+const WARMUP_S = Number(process.env.CONTROL_BENCH_WARMUP_S ?? 5);
 const CELLS = (process.env.CONTROL_BENCH_CELLS ?? 'paper,scaled').split(',');
 const LOAD_PER_SERVER = Number(process.env.CONTROL_BENCH_LOAD_PER_SERVER ?? 20);
 const PROF = process.env.CONTROL_BENCH_PROF;
@@ -136,7 +138,7 @@ async function rawIngest(url: string, seconds: number): Promise<Record<string, s
   const elapsedS = (performance.now() - t0) / 1000;
   return {
     run: `controller alone, 8 agent links, ${links * perLink} devices`, 'offered/s': sent / elapsedS, 'acked/s': acked / elapsedS,
-    'ack p99 ms': quantile(ackMs, 0.99), 'report->decision med s': '-', 'report->decision p99 s': '-', 'plans full/repair': '-', algorithms: '-', 'solve med s': '-', 'solve max s': '-',
+    'ack p99 ms': quantile(ackMs, 0.99), 'report->decision med s': '-', 'report->decision p99 s': '-', unanswered: '-', 'plans full/repair': '-', algorithms: '-', 'solve med s': '-', 'solve max s': '-',
     'round med / max s': '-', 'CPU s ctl/agents/fleet': '-', 'load 1m (start -> end)': '-',
   };
 }
@@ -204,9 +206,12 @@ async function runConfig(label: string, cell: Cell, controllerArgs: string[], se
     const fleet = new Fleet({ agentUrls, token: deviceToken, count: DEVICES, idPrefix: 'sim-', seed: fleetSeed, areaM: AREA_M, speedMps: 1.5, periodS });
     await fleet.connect();
     fleet.run();
-    // warm up: until the first plan covering this fleet has reached every device
+    // warm up: until every device has had a decision, then WARMUP_S more: the first rounds at full
+    // size are slow (JIT of the solver and of the first large plan stores: rounds of 1.6-2.1 s seen),
+    // and counting decisions instead of devices once let them into the window
     const t0 = performance.now();
-    while (fleet.stats.decisions < DEVICES && performance.now() - t0 < 600_000) await waitMs(200);
+    while (fleet.devices.some((d) => d.client.lastDecision === null) && performance.now() - t0 < 600_000) await waitMs(200);
+    await waitMs(WARMUP_S * 1000);
     fleet.stats.latencyMs.length = 0;
     fleet.stats.ackMs.length = 0;
     // reports sent during the warm-up are not part of the window, even if answered in it
@@ -218,10 +223,17 @@ async function runConfig(label: string, cell: Cell, controllerArgs: string[], se
     const cpu0 = cpuNow();
     const w0 = performance.now();
     await waitMs(windowS * 1000);
-    const elapsedS = (performance.now() - w0) / 1000;
+    const cut = performance.now();
+    const elapsedS = (cut - w0) / 1000;
     const cpu1 = cpuNow();
-    const s = fleet.summary();
+    const sent1 = fleet.stats.reportsSent;
+    const acked1 = fleet.stats.reportsAcked;
     const plans = plansLogged().slice(plansBefore);
+    // the reports sent in the window are all measured: wait (up to 30 s) for their decisions
+    fleet.countSentBefore = cut;
+    while (fleet.unansweredBefore(cut) > 0 && performance.now() - cut < 30_000) await waitMs(100);
+    const unanswered = fleet.unansweredBefore(cut);
+    const s = fleet.summary();
     const solves = plans.map((p) => p.ms);
     const roundsMs = plans.map((p) => p.roundMs);
     fleet.stop({ leave: true });
@@ -230,11 +242,12 @@ async function runConfig(label: string, cell: Cell, controllerArgs: string[], se
       config: label,
       cell: cell.name,
       run: row,
-      'offered/s': (s.reportsSent - sent0) / elapsedS,
-      'acked/s': (s.reportsAcked - acked0) / elapsedS,
+      'offered/s': (sent1 - sent0) / elapsedS,
+      'acked/s': (acked1 - acked0) / elapsedS,
       'ack p99 ms': s.ackP99Ms,
       'report->decision med s': decisions ? s.decisionMedianMs / 1000 : '-',
       'report->decision p99 s': decisions ? s.decisionP99Ms / 1000 : '-',
+      'unanswered': decisions ? unanswered : '-',
       'plans full/repair': `${plans.filter((p) => p.mode === 'full').length}/${plans.filter((p) => p.mode === 'repair').length}`,
       algorithms: [...new Set(plans.map((p) => p.algorithm))].join('+') || '-',
       'solve med s': solves.length ? median(solves) / 1000 : '-',
@@ -287,7 +300,8 @@ try {
   console.log(`at end: ${uptime()}`);
   console.log('Each config: a fresh controller and 8 agent processes; the fleet (this process) offers 1 report/s per device.');
   console.log('report->decision: from a device sending a report to it receiving the first pushed decision computed from that report or a later');
-  console.log('one; plans full/repair, algorithms, solve and round: plans finished in the window (solve = the algorithm on the planner thread;');
+  console.log('one, for every report sent in the window (the bench waits up to 30 s after it for their decisions; unanswered: still none then);');
+  console.log('plans full/repair, algorithms, solve and round: plans finished in the window (solve = the algorithm on the planner thread;');
   console.log('round = from the snapshot of the state to the push: build, planner (parse, solve, check), store, push). CPU: seconds used in the');
   console.log('window by the controller (all threads), the 8 agents and the fleet (this process).');
   if (INGEST) console.log('controller alone: report batches over 8 agent links, each keeping 4 batches of 125 reports in flight (acked = committed, synchronous=FULL).');

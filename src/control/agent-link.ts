@@ -161,7 +161,9 @@ function onReports(ctl: Controller, conn: AgentConn, msg: Extract<AgentMessage, 
 
 function onLeave(ctl: Controller, conn: AgentConn, msg: Extract<AgentMessage, { type: 'leave' }>): void {
   if (!conn.admitted.has(msg.deviceId)) return sendError(ctl, conn, 'forbidden', `device ${msg.deviceId} was not admitted on this connection`, { ref: msg.ref });
-  ctl.removeDevice(msg.deviceId, conn.serverId);
   conn.admitted.delete(msg.deviceId);
-  conn.ws.send(JSON.stringify({ type: 'left', ref: msg.ref, deviceId: msg.deviceId }));
+  ctl.removeDevice(msg.deviceId, conn.serverId).then(
+    () => conn.ws.send(JSON.stringify({ type: 'left', ref: msg.ref, deviceId: msg.deviceId })),
+    (err: Error) => sendError(ctl, conn, 'unavailable', `leave not stored: ${err.message}`, { ref: msg.ref }),
+  );
 }

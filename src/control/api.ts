@@ -190,10 +190,10 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'DELETE', path: '/v1/devices/{deviceId}', auth: ['operator', 'device'],
-    handle(ctx) {
+    async handle(ctx) {
       const id = deviceParam(ctx);
       if (id === null) return;
-      if (!ctx.ctl.removeDevice(id, null)) return fail(ctx.res, 'not_found', `unknown device ${id}`);
+      if (!(await ctx.ctl.removeDevice(id, null))) return fail(ctx.res, 'not_found', `unknown device ${id}`);
       send(ctx.res, 200, { removed: id });
     },
   },

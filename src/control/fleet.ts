@@ -48,6 +48,12 @@ export class Fleet {
   readonly devices: SimDevice[] = [];
   readonly stats: FleetStats = { devices: 0, admitted: 0, reportsSent: 0, reportsAcked: 0, duplicates: 0, decisions: 0, latencyMs: [], ackMs: [] };
   private timer: NodeJS.Timeout | null = null;
+  /**
+   * Only reports sent before this time (performance.now() ms) count in latencyMs. A measurement
+   * window sets it at its end and waits for those reports' decisions: cutting the samples at the
+   * window's end instead would drop the slowest answers of its last seconds, not a fair sample.
+   */
+  countSentBefore = Infinity;
 
   constructor(readonly opts: FleetOptions) {
     const rng = createRng(opts.seed);
@@ -81,7 +87,7 @@ export class Fleet {
     if (d.basedOnEpoch !== undefined && d.basedOnEpoch !== dev.client.epoch) return;
     for (const [seq, t] of dev.sentAt) {
       if (seq <= d.basedOnSeq) {
-        this.stats.latencyMs.push(now - t);
+        if (t < this.countSentBefore) this.stats.latencyMs.push(now - t);
         dev.sentAt.delete(seq);
       }
     }
@@ -150,6 +156,13 @@ export class Fleet {
         this.reportOne(dev);
       }
     }, 10);
+  }
+
+  /** Reports sent before `t` that no decision has answered yet. */
+  unansweredBefore(t: number): number {
+    let n = 0;
+    for (const dev of this.devices) for (const sent of dev.sentAt.values()) if (sent < t) n++;
+    return n;
   }
 
   stop(opts: { leave?: boolean } = {}): void {

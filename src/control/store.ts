@@ -212,11 +212,21 @@ export class Store {
 
   /** A device leaves: logged, and dropped from the current devices. Returns whether it was known. */
   removeDevice(deviceId: string, via: string | null, now = Date.now()): boolean {
-    return this.db.transaction(() => {
+    return this.removeDevices([{ deviceId, via }], now)[0];
+  }
+
+  /** Devices leaving together, in one transaction; whether each was known. */
+  removeDevices(items: Array<{ deviceId: string; via: string | null }>, now = Date.now()): boolean[] {
+    return this.db.transaction(() => items.map(({ deviceId, via }) => {
       const known = this.stmts.deleteDevice.run(deviceId).changes > 0;
       if (known) this.stmts.appendLog.run('leave', deviceId, 0, null, via, null, now);
       return known;
-    })();
+    }))();
+  }
+
+  /** Runs `fn` in one transaction (the store's own transactions inside it become savepoints). */
+  inTransaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   devices(): Map<string, StoredDevice> {

@@ -129,4 +129,27 @@ describe('group commit', { timeout: 120000 }, () => {
       await st.close();
     }
   });
+
+  it('devices leaving share the commit with reports, in arrival order', async () => {
+    const st = await startStack({ commitWindowMs: 3_600_000 });
+    try {
+      const unit = (ids: string[]) => new Promise<unknown>((resolve) => st.ctl.submitReports({
+        items: ids.map((deviceId) => ({ report: { deviceId, seq: 0, ...STATE }, via: null })), done: (outcomes, err) => resolve(outcomes ?? err),
+      }));
+      const before = st.ctl.commits;
+      const reported = unit(['d1']);
+      const left = st.ctl.removeDevice('d1', null);
+      const unknown = st.ctl.removeDevice('d2', null);
+      const full = unit(Array.from({ length: 1000 }, (_, i) => `dx${i}`));
+      assert.deepEqual(await reported, ['accepted']);
+      assert.equal(await left, true, 'the leave comes after the report it followed');
+      assert.equal(await unknown, false);
+      await full;
+      assert.equal(st.ctl.devices.has('d1'), false);
+      assert.equal(st.ctl.store.devices().has('d1'), false);
+      assert.equal(st.ctl.commits - before, 1, 'one transaction for reports and leaves');
+    } finally {
+      await st.close();
+    }
+  });
 });

@@ -54,12 +54,15 @@ function closedForm(tasks: AllocTask[]): { alloc: Allocation; binding: boolean }
 /** Phase-I rounds of batch triage before `allocate` takes over. */
 const TRIAGE_ROUNDS = 8;
 
-export function judgeServer(tasks: AllocTask[], opts: { prices?: readonly number[]; cheap?: boolean } = {}): Allocation {
+export function judgeServer(tasks: AllocTask[], opts: { prices?: readonly number[]; cheap?: boolean; timeUp?: () => boolean } = {}): Allocation {
   const quick = closedForm(tasks);
   if (!quick.binding || opts.cheap) return quick.alloc;
   const work = tasks.map((t) => ({ ...t }));
   const given = new Set<number>();
   for (let round = 0; round < TRIAGE_ROUNDS; round++) {
+    // The budget is read between rounds too (a crowded server's triage is the longest step a
+    // budgeted solve cannot otherwise cut): once spent, the closed-form shares.
+    if (opts.timeUp?.()) return quick.alloc;
     // The coarse grid only: it certifies a crowded server at once; a server it does not certify
     // goes to `allocate`, which searches further itself if its dual does not converge.
     const load = phaseOneLoad(work, { refine: false });
@@ -80,6 +83,7 @@ export function judgeServer(tasks: AllocTask[], opts: { prices?: readonly number
     }
     if (order.length === 0) break;
   }
+  if (given.size > 0 && opts.timeUp?.()) return quick.alloc;
   const a = allocate(work, { relTol: 1e-9, ...(opts.prices ? { prices: opts.prices } : {}) });
   if (given.size === 0) return a;
   const violators = [...new Set([...given, ...a.violators])].sort((x, y) => x - y);

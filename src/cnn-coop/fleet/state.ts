@@ -194,7 +194,13 @@ export class FleetState {
     const cheap = this.clock() >= this.cheapAfter;
     if (cheap) this.cheapAllocations++;
     // Warm start from the server's current prices: one task more or less moves them little.
-    const alloc = judgeServer(list.map((m) => this.taskOf(m, choiceOf(m))), { cheap, ...(warm ? { prices: warm.prices } : {}) });
+    // The judge also reads the budget between its triage rounds; a `true` there means it returned the closed form.
+    let cut = false;
+    const timeUp = () => (cut = this.clock() >= this.cheapAfter);
+    const alloc = judgeServer(list.map((m) => this.taskOf(m, choiceOf(m))), {
+      cheap, ...(warm ? { prices: warm.prices } : {}), ...(Number.isFinite(this.cheapAfter) ? { timeUp } : {}),
+    });
+    if (cut) this.cheapAllocations++;
     this.allocationMs += performance.now() - t0;
     return alloc;
   }
