@@ -7,7 +7,7 @@
  * Sizes: the paper's M = 30, N = 2; M = 200, N = 8; and the fleet M = 1,000, N = 50 (fleet
  * generator: 20 devices and the paper's load a server). The slow references run where they take
  * minutes only when asked: BENCH_SLOW=1 (HiGHS at M = 200 takes ~6 min, the previous IPM at the
- * fleet size ~70 s).
+ * fleet size ~70 s). BENCH_PA30=1 times only `pa` at M = 30, N = 2 (many repeats).
  */
 import { loadavg } from 'node:os';
 import { generateScenario, type CnnCoopOptions } from '../src/cnn-coop/generate.ts';
@@ -50,6 +50,15 @@ function clock(fn: () => void): { ms: number; cpuMs: number } {
 /** The relaxation's value with its deadline penalty (what every solver minimises). */
 const total = (d: RltData, r: RltSolution) => r.objective + deadlinePenalty(d) * r.deadlineSlackS.reduce((a, b) => a + b, 0);
 
+// BENCH_PA30=1: only `pa` at the paper's size, 5 seeds × 20 solves after warm-up (issue 11's < 20 ms).
+if (process.env.BENCH_PA30 === '1') {
+  const scen = [1, 2, 3, 4, 5].map((seed) => generateScenario({ seed, devices: 30, servers: 2 }));
+  for (let w = 0; w < 5; w++) for (const s of scen) pa.solve(s);
+  const wall: number[] = [], cpu: number[] = [];
+  for (let k = 0; k < 20; k++) for (const s of scen) { const c = clock(() => pa.solve(s)); wall.push(c.ms); cpu.push(c.cpuMs); }
+  printTable([{ size: 'M=30 N=2, pa', 'median ms': median(wall), 'p90 ms': wall.sort((a, b) => a - b)[Math.floor(0.9 * wall.length)], 'median cpu ms': median(cpu), load: load() }]);
+  process.exit(0);
+}
 const rows: Record<string, string | number>[] = [];
 for (const size of sizes) {
   const scenarios = Array.from({ length: size.seeds }, (_, i) => generateScenario({ seed: i + 1, ...size.o }));

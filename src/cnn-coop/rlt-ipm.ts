@@ -11,6 +11,10 @@ const ILL_CONDITIONED = 1e-2;
 const ALL_DENSE_UP_TO_N = 8;
 
 /**
+ * Superseded by the conic method (rlt-ipm-cone.ts), which PA uses; kept as the previous solver the
+ * bench (bench/cnn-coop.bench.ts) measures against. It stalls 1e-6 – 2e-5 above the optimum on
+ * some instances and does not converge at the fleet size (docs/pa-fidelity.md).
+ *
  * The hull relaxation of PA's stage 2 (rlt-hull.ts) by a primal–dual interior-point method that
  * uses its structure, instead of HiGHS cutting planes.
  *
