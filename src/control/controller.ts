@@ -52,7 +52,6 @@ interface ServerState {
   conn: AgentConn | null;
 }
 
-
 type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /** Reports arriving within this window share a transaction (group-commit.ts); this many are committed without waiting. */
