@@ -3,7 +3,8 @@ import type { Precomputed, Split } from './physics.ts';
 import type { RltSolution } from './rlt.ts';
 import { rltData } from './rlt-pairs.ts';
 import { solveHullData, type HullOptions } from './rlt-hull.ts';
-import { coneApplies, solveHullCone } from './rlt-ipm-cone.ts';
+import { solveHullCone } from './rlt-ipm-cone.ts';
+import { coneApplies } from './rlt-ipm-kkt.ts';
 
 /**
  * PA's stage 2 in the hull reading (rlt-hull.ts), by the chosen method:

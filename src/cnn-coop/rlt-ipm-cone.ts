@@ -1,7 +1,7 @@
 import { deadlinePenalty, type RltData } from './rlt-pairs.ts';
 import { hullSolution, type HullOptions } from './rlt-hull.ts';
 import { RLT_EPS, type RltSolution } from './rlt.ts';
-import { ConeKkt, offsets, type ConeProblem } from './rlt-ipm-kkt.ts';
+import { ConeKkt, coneProblem, offsets } from './rlt-ipm-kkt.ts';
 import { mul3, socDet, socDivide, socMaxStep, socProduct, socScaling } from './rlt-ipm-soc.ts';
 import { hullDualBound, hullFeasibleValue, type HullMultipliers } from './rlt-hull-bound.ts';
 
@@ -51,38 +51,6 @@ const T_START = 100;
 const REFINE_FAR = 1, REFINE_NEAR = 3, NEAR = 1e-5;
 /** The predictor (which only sets the step and σ) is refined once the relative gap is below this. */
 const PREDICTOR_REFINED = 1e-3;
-
-/** The cone form needs every pair of a server to use the same resources and every pair to upload. */
-export function coneApplies(d: RltData): boolean {
-  return d.pairs.every((p) => p.times[0] > 0)
-    && d.ofServer.every((qs) => [1, 2].every((r) => { const k = qs.filter((q) => d.pairs[q].times[r] > 0).length; return k === 0 || k === qs.length; }));
-}
-
-export function coneProblem(d: RltData, maxTasks?: (number | undefined)[]): ConeProblem {
-  const { M, N, pairs } = d;
-  const P = pairs.length;
-  const c = new Float64Array(P), lo = new Float64Array(P), dev = new Int32Array(P), srv = new Int32Array(P);
-  const T = new Float64Array(3 * P), used = new Uint8Array(3 * P);
-  pairs.forEach((p, q) => {
-    c[q] = p.fixed - d.localS[p.m]; lo[q] = p.lo; dev[q] = p.m; srv[q] = p.n;
-    for (let r = 0; r < 3; r++) { T[3 * q + r] = p.times[r]; used[3 * q + r] = p.times[r] > 0 ? 1 : 0; }
-  });
-  const colN: number[] = [], colA: number[] = [], colH: number[] = [];
-  const colOf = new Int32Array(4 * N).fill(-1);
-  for (let n = 0; n < N; n++) {
-    const qs = d.ofServer[n];
-    if (qs.length === 0) continue;
-    for (let a = 0; a < 4; a++) {
-      const limit = maxTasks?.[n];
-      if (a === 3 ? limit === undefined : !used[3 * qs[0] + a]) continue;
-      colOf[4 * n + a] = colN.length;
-      colN.push(n); colA.push(a); colH.push(a === 3 ? limit! : 1);
-    }
-  }
-  return { P, M, N, c, lo, dev, srv, T, used, K: colN.length, colOf,
-    colN: Int32Array.from(colN), colA: Int32Array.from(colA), colH: Float64Array.from(colH),
-    ofDevice: d.ofDevice.map((qs) => Int32Array.from(qs)), ofServer: d.ofServer.map((qs) => Int32Array.from(qs)) };
-}
 
 export interface ConeOptions extends HullOptions {
   maxIterations?: number;
