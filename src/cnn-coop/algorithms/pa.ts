@@ -3,7 +3,7 @@ import type { Result, Scenario } from '../model.ts';
 import { precompute, allSplits, type Split, type Precomputed } from '../physics.ts';
 import { layerSearch } from '../layer-search.ts';
 import { RLT_EPS, roundRule28, solveRlt, type RltSolution } from '../rlt.ts';
-import { solveHull, type HullMethod } from '../rlt-hull-solve.ts';
+import { solveHull, type HullMethod, type HullRun } from '../rlt-hull-solve.ts';
 import { buildResult, type Placement, type SharePolicy } from '../plan.ts';
 
 /**
@@ -92,9 +92,19 @@ export function solvePaVariant(s: Scenario, variant: PaVariant): Result {
   return buildResult(s, pre, variant.name, placementOf(stages), policy, {
     info: { relaxationObjectiveS: relaxation.objective, rltRounds: relaxation.rounds, rltCuts: relaxation.cuts,
       relaxationMethod: 'method' in relaxation ? relaxation.method : 'highs-spec',
+      ...certificateInfo(relaxation),
       relaxationDeadlineSlackS: relaxation.deadlineSlackS.reduce((a, b) => a + b, 0),
       ...(variant.loadLimits ? { respectsLoadLimits: true } : {}) },
   });
+}
+
+/**
+ * The IPM's certificate in the result's info: (feasible value − Lagrangian bound) / feasible value;
+ * above 1e-6 the answer came from HiGHS or, beyond HiGHS's size, is the IPM's best point, uncertified.
+ */
+function certificateInfo(relaxation: RltSolution | HullRun): Record<string, number | boolean> {
+  const ipm = 'ipm' in relaxation ? relaxation.ipm : undefined;
+  return ipm ? { relaxationCertificateGap: (ipm.upper - ipm.lower) / ipm.upper, relaxationCertified: ipm.certified } : {};
 }
 
 export const pa: Algorithm<Scenario, Result> = {
