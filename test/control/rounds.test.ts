@@ -108,12 +108,15 @@ describe('planning rounds', { timeout: 120000 }, () => {
 });
 
 describe('group commit', { timeout: 120000 }, () => {
+  /** One agent message's worth of reports (seq 0) for these device ids; resolves to their outcomes. */
+  const submit = (ctl: Awaited<ReturnType<typeof startStack>>['ctl'], ids: string[]) => new Promise<unknown>((resolve) => ctl.submitReports({
+    items: ids.map((deviceId) => ({ report: { deviceId, seq: 0, ...STATE }, via: null })), done: (outcomes, err) => resolve(outcomes ?? err),
+  }));
+
   it('reports arriving within the commit window share one transaction; a full group does not wait for the window', async () => {
     const st = await startStack({ commitWindowMs: 3_600_000 });
     try {
-      const unit = (ids: string[]) => new Promise<unknown>((resolve) => st.ctl.submitReports({
-        items: ids.map((deviceId) => ({ report: { deviceId, seq: 0, ...STATE }, via: null })), done: (outcomes, err) => resolve(outcomes ?? err),
-      }));
+      const unit = (ids: string[]) => submit(st.ctl, ids);
       const before = st.ctl.commits;
       // an hour's window: these three only get committed together with the full group below
       const a = unit(['d1']);
@@ -133,9 +136,7 @@ describe('group commit', { timeout: 120000 }, () => {
   it('devices leaving share the commit with reports, in arrival order', async () => {
     const st = await startStack({ commitWindowMs: 3_600_000 });
     try {
-      const unit = (ids: string[]) => new Promise<unknown>((resolve) => st.ctl.submitReports({
-        items: ids.map((deviceId) => ({ report: { deviceId, seq: 0, ...STATE }, via: null })), done: (outcomes, err) => resolve(outcomes ?? err),
-      }));
+      const unit = (ids: string[]) => submit(st.ctl, ids);
       const before = st.ctl.commits;
       const reported = unit(['d1']);
       const left = st.ctl.removeDevice('d1', null);
