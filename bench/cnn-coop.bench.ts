@@ -1,13 +1,12 @@
 /**
  * PA's stage 2 at scale (issue 11 item 4): the hull relaxation by the conic interior-point method
- * (rlt-ipm-cone.ts, current), by the previous interior-point method (rlt-ipm.ts, perspective kept
- * nonlinear) and by HiGHS cutting planes (rlt-hull.ts, the reference), side by side in one run,
+ * (rlt-ipm-cone.ts) and by HiGHS cutting planes (rlt-hull.ts, the reference), side by side in one run,
  * with ratios, agreement, the IPM's certificate, whole-`pa` times, and the machine load. Wall and
  * CPU time (process.cpuUsage, user + system) are both shown: the 2 cores are shared.
  * Sizes: the paper's M = 30, N = 2; M = 200, N = 8; and the fleet M = 1,000, N = 50 (fleet
- * generator: 20 devices and the paper's load a server). The slow references run where they take
- * minutes only when asked: BENCH_SLOW=1 (HiGHS at M = 200 takes ~6 min, the previous IPM at the
- * fleet size ~70 s). BENCH_PA30=1 times only `pa` at M = 30, N = 2 (many repeats).
+ * generator: 20 devices and the paper's load a server). The slow reference runs where it takes
+ * minutes only when asked: BENCH_SLOW=1 (HiGHS at M = 200 takes ~6 min). The superseded first IPM's
+ * numbers are kept in docs/pa-fidelity.md. BENCH_PA30=1 times only `pa` at M = 30, N = 2 (many repeats).
  */
 import { loadavg } from 'node:os';
 import { generateScenario, type CnnCoopOptions } from '../src/cnn-coop/generate.ts';
@@ -16,7 +15,6 @@ import { layerSearch } from '../src/cnn-coop/layer-search.ts';
 import { deadlinePenalty, rltData, type RltData } from '../src/cnn-coop/rlt-pairs.ts';
 import { solveHullData } from '../src/cnn-coop/rlt-hull.ts';
 import { solveHullCone } from '../src/cnn-coop/rlt-ipm-cone.ts';
-import { solveHullIpm } from '../src/cnn-coop/rlt-ipm.ts';
 import type { RltSolution } from '../src/cnn-coop/rlt.ts';
 import { pa, paHighs } from '../src/cnn-coop/algorithms/pa.ts';
 import { median } from '../src/core/stats.ts';
@@ -26,11 +24,11 @@ const quick = process.env.BENCH_QUICK === '1';
 const slow = process.env.BENCH_SLOW === '1';
 const load = () => loadavg()[0].toFixed(1);
 console.log(`load average at start: ${load()} (2 cores shared)`);
-interface Size { label: string; o: Omit<CnnCoopOptions, 'seed'>; seeds: number; runs: number; highs: boolean; previous: boolean }
+interface Size { label: string; o: Omit<CnnCoopOptions, 'seed'>; seeds: number; runs: number; highs: boolean }
 const sizes: Size[] = [
-  { label: 'M=30 N=2', o: { devices: 30, servers: 2 }, seeds: quick ? 2 : 5, runs: quick ? 3 : 7, highs: true, previous: true },
-  { label: 'M=200 N=8', o: { devices: 200, servers: 8 }, seeds: 1, runs: quick ? 1 : 3, highs: slow, previous: true },
-  { label: 'M=1000 N=50 fleet', o: { devices: 1000, devicesPerServer: 20, loadPerServer: 15 }, seeds: 1, runs: 1, highs: false, previous: slow },
+  { label: 'M=30 N=2', o: { devices: 30, servers: 2 }, seeds: quick ? 2 : 5, runs: quick ? 3 : 7, highs: true },
+  { label: 'M=200 N=8', o: { devices: 200, servers: 8 }, seeds: 1, runs: quick ? 1 : 3, highs: slow },
+  { label: 'M=1000 N=50 fleet', o: { devices: 1000, devicesPerServer: 20, loadPerServer: 15 }, seeds: 1, runs: 1, highs: false },
 ];
 
 /** Median wall and CPU milliseconds of `fn` over `runs` calls (a warm-up call first when runs > 1), and its last value. */
@@ -73,11 +71,6 @@ for (const size of sizes) {
     'certificate gap': Math.max(...cone.map((r) => (r.value.ipm.upper - r.value.ipm.lower) / r.value.ipm.upper)).toExponential(1),
     'pa ms (cpu)': `${median(paRuns.map((r) => r.ms)).toFixed(0)} (${median(paRuns.map((r) => r.cpuMs)).toFixed(0)})`,
   };
-  if (size.previous) {
-    const prev = data.map((d) => timed(() => solveHullIpm(d), size.runs));
-    const pms = median(prev.map((r) => r.ms)), pcpu = median(prev.map((r) => r.cpuMs));
-    Object.assign(row, { 'previous IPM ms (cpu)': `${pms.toFixed(0)} (${pcpu.toFixed(0)})`, 'previous / IPM (cpu)': (pcpu / cpuMs).toFixed(1) });
-  }
   if (size.highs) {
     const highs = data.map((d) => timed(() => solveHullData(d), size.runs));
     const hms = median(highs.map((r) => r.ms)), hcpu = median(highs.map((r) => r.cpuMs));

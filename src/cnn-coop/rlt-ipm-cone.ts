@@ -12,7 +12,7 @@ import { hullDualBound, hullFeasibleValue, type HullMultipliers } from './rlt-hu
  * rlt-ipm-kkt.ts.
  *
  * Each perspective term T·x²/(s+ε) gets an epigraph t with the rotated cone t·(s+ε) ≥ x², so the
- * objective and C10 become linear: min Σ c·x + Σ T·t + ρ·Σ σ. In the earlier form (rlt-ipm.ts:
+ * objective and C10 become linear: min Σ c·x + Σ T·t + ρ·Σ σ. In the earlier form (first IPM, deleted;
  * the perspective kept in the objective and in C10, a nonlinear row) the Hessian of the
  * 1-homogeneous perspective is singular along (x, s+ε), the Newton systems lose every digit near
  * the optimum and the dual residual stalls; in cone form the NT scaling keeps every block positive
