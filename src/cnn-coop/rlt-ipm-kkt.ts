@@ -126,7 +126,6 @@ export class ConeKkt {
   factor(wL: Float64Array, Winv2: Float64Array): void {
     this.wL = wL; this.Winv2 = Winv2;
     const { p, H, Sdd, V1, V2, blockS, o, HA } = this;
-    const h = new Float64Array(7);
     Sdd.fill(0); blockS.fill(0);
     for (let q = 0; q < p.P; q++) {
       const b = 49 * q;
@@ -155,17 +154,17 @@ export class ConeKkt {
       const m = p.dev[q], n = p.srv[q], c = p.c[q];
       const T0 = p.T[3 * q], T1 = p.T[3 * q + 1], T2 = p.T[3 * q + 2];
       // H⁻¹ a10 (C10's column), then each server column's H⁻¹ a_j.
-      h.fill(0); h[0] = c; h[4] = T0; h[5] = T1; h[6] = T2;
-      solve7(H, b, h, 0);
+      // The columns are solved in place in HA (no copies); a unit column's forward pass starts at its row.
       const ha = 35 * q;
-      HA.set(h, ha);
-      Sdd[3 * m + 1] += h[0];
-      Sdd[3 * m + 2] += c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6];
-      h.fill(0); h[0] = 1;
-      solve7(H, b, h, 0);
-      HA.set(h, ha + 7);
-      Sdd[3 * m] += h[0];
-      const hx0 = h[0], hx10 = c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6], hx1 = h[1], hx2 = h[2], hx3 = h[3];
+      HA.fill(0, ha, ha + 35);
+      HA[ha] = c; HA[ha + 4] = T0; HA[ha + 5] = T1; HA[ha + 6] = T2;
+      solve7(H, b, HA, ha);
+      Sdd[3 * m + 1] += HA[ha];
+      Sdd[3 * m + 2] += c * HA[ha] + T0 * HA[ha + 4] + T1 * HA[ha + 5] + T2 * HA[ha + 6];
+      const hb = ha + 7;
+      solve7Unit(H, b, HA, hb, 0);
+      Sdd[3 * m] += HA[hb];
+      const hx0 = HA[hb], hx10 = c * HA[hb] + T0 * HA[hb + 4] + T1 * HA[hb + 5] + T2 * HA[hb + 6], hx1 = HA[hb + 1], hx2 = HA[hb + 2], hx3 = HA[hb + 3];
       for (let a = 0; a < 4; a++) {
         if (p.colOf[4 * n + a] < 0) continue;
         if (a === 3) {
@@ -174,12 +173,11 @@ export class ConeKkt {
           blockS[16 * n + 3] += hx1; blockS[16 * n + 7] += hx2; blockS[16 * n + 11] += hx3;
           continue;
         }
-        h.fill(0); h[1 + a] = 1;
-        solve7(H, b, h, 0);
-        HA.set(h, ha + 14 + 7 * a);
-        V1[4 * q + a] = h[0]; V2[4 * q + a] = c * h[0] + T0 * h[4] + T1 * h[5] + T2 * h[6];
-        for (let a2 = 0; a2 < 3; a2++) blockS[16 * n + 4 * a2 + a] += h[1 + a2];
-        blockS[16 * n + 12 + a] += h[0];
+        const hk = ha + 14 + 7 * a;
+        solve7Unit(H, b, HA, hk, 1 + a);
+        V1[4 * q + a] = HA[hk]; V2[4 * q + a] = c * HA[hk] + T0 * HA[hk + 4] + T1 * HA[hk + 5] + T2 * HA[hk + 6];
+        for (let a2 = 0; a2 < 3; a2++) blockS[16 * n + 4 * a2 + a] += HA[hk + 1 + a2];
+        blockS[16 * n + 12 + a] += HA[hk];
       }
     }
     const { Sinv, S } = this;
@@ -212,9 +210,17 @@ export class ConeKkt {
         }
       }
       // Columns are visited in increasing order (pairs of a device by server), so y ≥ x is the upper triangle.
-      for (let x = 0; x < ne; x++) {
-        const row = ej[x] * K, v1 = e1[x], v2 = e2[x];
-        for (let y = x; y < ne; y++) S[row + ej[y]] -= v1 * f1[y] + v2 * f2[y];
+      if (ne === K) {
+        // The device reaches every server column (ej[x] = x, the fleet case): the same update without the index lookups.
+        for (let x = 0; x < K; x++) {
+          const row = x * K, v1 = e1[x], v2 = e2[x];
+          for (let y = x; y < K; y++) S[row + y] -= v1 * f1[y] + v2 * f2[y];
+        }
+      } else {
+        for (let x = 0; x < ne; x++) {
+          const row = ej[x] * K, v1 = e1[x], v2 = e2[x];
+          for (let y = x; y < ne; y++) S[row + ej[y]] -= v1 * f1[y] + v2 * f2[y];
+        }
       }
     }
     for (let j = 0; j < K; j++) for (let k = j + 1; k < K; k++) S[k * K + j] = S[j * K + k];
@@ -356,6 +362,23 @@ function solve7(L: Float64Array, o: number, x: Float64Array, xo: number): void {
     const ri = o + 7 * i;
     let v = x[xo + i];
     for (let k = 0; k < i; k++) v -= L[ri + k] * x[xo + k];
+    x[xo + i] = v / L[ri + i];
+  }
+  for (let i = 6; i >= 0; i--) {
+    let v = x[xo + i];
+    for (let k = i + 1; k < 7; k++) v -= L[o + 7 * k + i] * x[xo + k];
+    x[xo + i] = v / L[o + 7 * i + i];
+  }
+}
+
+/** Solves L·Lᵀ x = e_k into x[xo..xo+6]: the forward pass skips the rows above k (their x is 0), same arithmetic as solve7. */
+function solve7Unit(L: Float64Array, o: number, x: Float64Array, xo: number, k0: number): void {
+  for (let i = 0; i < k0; i++) x[xo + i] = 0;
+  x[xo + k0] = 1 / L[o + 8 * k0];
+  for (let i = k0 + 1; i < 7; i++) {
+    const ri = o + 7 * i;
+    let v = 0;
+    for (let k = k0; k < i; k++) v -= L[ri + k] * x[xo + k];
     x[xo + i] = v / L[ri + i];
   }
   for (let i = 6; i >= 0; i--) {
