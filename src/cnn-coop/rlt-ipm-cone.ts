@@ -51,6 +51,14 @@ const T_START = 100;
 const REFINE_FAR = 1, REFINE_NEAR = 3, NEAR = 1e-5;
 /** The predictor (which only sets the step and σ) is refined once the relative gap is below this. */
 const PREDICTOR_REFINED = 1e-3;
+/**
+ * A corrector's first refinement round is skipped when the direct solve's residual is already below
+ * this (max-norm, relative to the right-hand side): far from the optimum it is 1e-13 – 1e-9 and the
+ * round changes nothing that matters. Measured at the fleet size (M = 1,000, N = 50): 106 → 91 KKT
+ * solves, 29 → 28 iterations, certificate 1.5e-7 → 3.1e-7; on 300 random small instances the same
+ * iterations and certificates as without it. 1e-10 skipped too few rounds to pay for the norm.
+ */
+const REFINE_SKIP = 1e-9;
 
 export interface ConeOptions extends HullOptions {
   maxIterations?: number;
@@ -237,6 +245,13 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
         mul3(Wik, 9 * k, v3, 0, v3b, 0);
         for (let j = 0; j < 3; j++) v3b[j] += dztK[i + j];
         mul3(Wk, 9 * k, v3b, 0, fK, i);
+      }
+      if (round === 0 && !keepScaled) {
+        let res = 0, scale = 0;
+        for (let i = 0; i < NY; i++) { res = Math.max(res, Math.abs(fY[i])); scale = Math.max(scale, Math.abs(rhsY[i])); }
+        for (let i = 0; i < L; i++) { res = Math.max(res, Math.abs(fL[i])); scale = Math.max(scale, Math.abs(bzL[i])); }
+        for (let i = 0; i < 9 * P; i++) res = Math.max(res, Math.abs(fK[i]));
+        if (res <= REFINE_SKIP * scale) break;
       }
       kkt.solve(fY, fL, fK, Wik, gY, gL, gK, gtK);
       for (let i = 0; i < NY; i++) dy[i] += gY[i];
