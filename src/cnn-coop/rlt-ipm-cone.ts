@@ -194,7 +194,8 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
 
   const kkt = new ConeKkt(p);
   const ry = new Float64Array(NY), rzL = new Float64Array(L), rzK = new Float64Array(9 * P);
-  const wL = new Float64Array(L), lamL = new Float64Array(L);
+  // rsL = s/z and wsL = √(s/z) per linear row, once per iteration (the directions and refinements read them).
+  const wL = new Float64Array(L), lamL = new Float64Array(L), rsL = new Float64Array(L), wsL = new Float64Array(L);
   const Wk = new Float64Array(27 * P), Wik = new Float64Array(27 * P), Winv2 = new Float64Array(27 * P), lamK = new Float64Array(9 * P);
   const rhsY = new Float64Array(NY), bzL = new Float64Array(L), bzK = new Float64Array(9 * P);
   const xiL = new Float64Array(L), xiK = new Float64Array(9 * P), rcK = new Float64Array(9 * P), tmpK = new Float64Array(9 * P);
@@ -217,7 +218,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     for (let i = 0; i < L; i++) {
       if (!actL[i]) { bzL[i] = 0; continue; }
       xiL[i] = rcL(i) / lamL[i];
-      bzL[i] = -rzL[i] - Math.sqrt(sL[i] / zL[i]) * xiL[i];
+      bzL[i] = -rzL[i] - wsL[i] * xiL[i];
     }
     for (let k = 0; k < 3 * P; k++) {
       const i = 3 * k;
@@ -237,7 +238,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
       applyGt(dzL, dzK, fY);
       for (let i = 0; i < NY; i++) fY[i] = rhsY[i] - fY[i];
       applyG(dy, fL, fK);
-      for (let i = 0; i < L; i++) fL[i] = actL[i] ? bzL[i] - fL[i] + (sL[i] / zL[i]) * dzL[i] : 0;
+      for (let i = 0; i < L; i++) fL[i] = actL[i] ? bzL[i] - fL[i] + rsL[i] * dzL[i] : 0;
       for (let k = 0; k < 3 * P; k++) {
         const i = 3 * k;
         if (!actK[k]) { fK[i] = fK[i + 1] = fK[i + 2] = 0; continue; }
@@ -265,7 +266,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     applyG(dy, fL, fK);
     for (let i = 0; i < L; i++) {
       if (!actL[i]) { dsL[i] = dzL[i] = 0; continue; }
-      const w = Math.sqrt(sL[i] / zL[i]);
+      const w = wsL[i];
       dsL[i] = -rzL[i] - fL[i];
       if (keepScaled) { dzaL[i] = w * dzL[i]; dsaL[i] = dsL[i] / w; }
     }
@@ -339,7 +340,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     if ((rel <= GAP_TOL && pres <= 1e-9 && dres <= DUAL_TOL) || it >= maxIt || stalled >= 2 || (stalled >= 1 && rel < NEAR)) break;
     it++;
     const mu = gap / nu;
-    for (let i = 0; i < L; i++) if (actL[i]) { wL[i] = zL[i] / sL[i]; lamL[i] = Math.sqrt(sL[i] * zL[i]); } else wL[i] = 1;
+    for (let i = 0; i < L; i++) if (actL[i]) { wL[i] = zL[i] / sL[i]; lamL[i] = Math.sqrt(sL[i] * zL[i]); rsL[i] = sL[i] / zL[i]; wsL[i] = Math.sqrt(rsL[i]); } else wL[i] = 1;
     for (let k = 0; k < 3 * P; k++) if (actK[k]) socScaling(sK, zK, 3 * k, Wk, Wik, Winv2, 9 * k, lamK);
     kkt.factor(wL, Winv2);
     // Predictor: rc = −λ∘λ.
