@@ -1,5 +1,6 @@
 import { choleskyInPlace, choleskySolve } from './dense.ts';
 import { mul3 } from './rlt-ipm-soc.ts';
+import { chol7, solve7, solve7Unit } from './rlt-ipm-block7.ts';
 import type { RltData } from './rlt-pairs.ts';
 
 /**
@@ -88,6 +89,9 @@ export const offsets = (p: ConeProblem) => {
 };
 
 
+/** Packed offsets (rlt-ipm-block7.ts) of the entries (s_r, x) and (t_r, x) of a pair's block, r = 0..2. */
+const S_ROW0 = [1, 3, 6], T_ROW0 = [10, 15, 21];
+
 export class ConeKkt {
   private readonly H: Float64Array;
   /** Per pair, H⁻¹ times C10's column, C4's (= the load row's) and each share row's: 5 × 7 at 35q. */
@@ -103,11 +107,17 @@ export class ConeKkt {
   private readonly rhsD: Float64Array;
   private readonly rhsS: Float64Array;
   private readonly o: ReturnType<typeof offsets>;
+  /** The fill-in's per-device columns, FILL_BATCH devices at stride 4N. */
+  private readonly ej: Int32Array;
+  private readonly e1: Float64Array;
+  private readonly e2: Float64Array;
+  private readonly f1: Float64Array;
+  private readonly f2: Float64Array;
   private wL!: Float64Array;
   private Winv2!: Float64Array;
 
   constructor(private readonly p: ConeProblem) {
-    this.H = new Float64Array(49 * p.P);
+    this.H = new Float64Array(28 * p.P);
     this.HA = new Float64Array(35 * p.P);
     this.Sdd = new Float64Array(3 * p.M);
     this.Sinv = new Float64Array(3 * p.M);
@@ -120,6 +130,9 @@ export class ConeKkt {
     this.rhsD = new Float64Array(2 * p.M);
     this.rhsS = new Float64Array(p.K);
     this.o = offsets(p);
+    const nf = FILL_BATCH * 4 * p.N;
+    this.ej = new Int32Array(nf);
+    this.e1 = new Float64Array(nf); this.e2 = new Float64Array(nf); this.f1 = new Float64Array(nf); this.f2 = new Float64Array(nf);
   }
 
   /** Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), Winv2 per cone (9 at 9·(3q+r)). */
@@ -128,28 +141,32 @@ export class ConeKkt {
     const { p, H, Sdd, V1, V2, blockS, o, HA } = this;
     Sdd.fill(0); blockS.fill(0);
     for (let q = 0; q < p.P; q++) {
-      const b = 49 * q;
-      H.fill(0, b, b + 49);
-      const lo = p.lo[q];
-      let w = wL[4 * q];
-      H[b] += w;
-      w = wL[4 * q + 1];
-      H[b] += lo * lo * w; H[b + 1] -= lo * w; H[b + 7] -= lo * w; H[b + 8] += w;
+      // H_q packed (rlt-ipm-block7.ts): every entry written once, the zeros included, no fill.
+      const b = 28 * q, lo = p.lo[q], w1 = wL[4 * q + 1];
+      let h00 = wL[4 * q];
+      h00 += lo * lo * w1;
+      let h10 = -(lo * w1);
+      H[b + 4] = 0; H[b + 7] = 0; H[b + 8] = 0; H[b + 12] = 0; H[b + 13] = 0; H[b + 16] = 0;
+      H[b + 18] = 0; H[b + 19] = 0; H[b + 22] = 0; H[b + 23] = 0; H[b + 25] = 0; H[b + 26] = 0;
       for (let r = 0; r < 3; r++) {
-        const sr = 1 + r, tr = 4 + r;
-        if (!p.used[3 * q + r]) { H[b + 8 * sr] = 1; H[b + 8 * tr] = 1; continue; }
-        if (r > 0) H[b + 8 * sr] += wL[4 * q + 1 + r];
+        const iS = S_ROW0[r], iT = T_ROW0[r];
+        if (!p.used[3 * q + r]) {
+          if (r > 0) H[b + iS] = 0;
+          H[b + iS + 1 + r] = 1; H[b + iT] = 0; H[b + iT + 1 + r] = 0; H[b + iT + 4 + r] = 1;
+          continue;
+        }
         // Aᵀ·W⁻²·A for the cone rows (−(s+t)/2, (s−t)/2, −x) in the coordinates (x, s, t).
         const v = 9 * (3 * q + r);
         const V00 = Winv2[v], V01 = Winv2[v + 1], V02 = Winv2[v + 2], V11 = Winv2[v + 4], V12 = Winv2[v + 5], V22 = Winv2[v + 8];
         const hs = 0.5 * (V02 - V12), ht = 0.5 * (V02 + V12), hst = 0.25 * (V00 - V11);
-        H[b] += V22;
-        H[b + sr] += hs; H[b + 7 * sr] += hs;
-        H[b + tr] += ht; H[b + 7 * tr] += ht;
-        H[b + 8 * sr] += 0.25 * (V00 - 2 * V01 + V11);
-        H[b + 8 * tr] += 0.25 * (V00 + 2 * V01 + V11);
-        H[b + 7 * sr + tr] += hst; H[b + 7 * tr + sr] += hst;
+        h00 += V22;
+        if (r === 0) h10 += hs; else H[b + iS] = hs;
+        H[b + iT] = ht;
+        H[b + iS + 1 + r] = (r === 0 ? w1 : wL[4 * q + 1 + r]) + 0.25 * (V00 - 2 * V01 + V11);
+        H[b + iT + 4 + r] = 0.25 * (V00 + 2 * V01 + V11);
+        H[b + iT + 1 + r] = hst;
       }
+      H[b] = h00; H[b + 1] = h10;
       chol7(H, b);
       const m = p.dev[q], n = p.srv[q], c = p.c[q];
       const T0 = p.T[3 * q], T1 = p.T[3 * q + 1], T2 = p.T[3 * q + 2];
@@ -188,7 +205,12 @@ export class ConeKkt {
       for (let k = 0; k < K; k++) if (p.colN[k] === n) S[j * K + k] = blockS[16 * n + 4 * a + p.colA[k]];
       S[j * K + j] += 1 / wL[o.O_S + j];
     }
-    const ej = new Int32Array(4 * p.N), e1 = new Float64Array(4 * p.N), e2 = new Float64Array(4 * p.N), f1 = new Float64Array(4 * p.N), f2 = new Float64Array(4 * p.N);
+    // Each device subtracts its rank-2 term E_mᵀ·Sinv_m·E_m from S. Devices that reach every server
+    // column (the fleet case) are applied FILL_BATCH at a time, each entry of S loaded and stored
+    // once per batch; the subtractions stay in device order, so S is the same to the bit.
+    const { ej, e1, e2, f1, f2 } = this;
+    const C = 4 * p.N;
+    let nb = 0;
     for (let m = 0; m < p.M; m++) {
       const mine = p.ofDevice[m];
       if (mine.length === 0) { Sinv[3 * m] = 1; Sinv[3 * m + 1] = 0; Sinv[3 * m + 2] = 1; continue; }
@@ -198,31 +220,33 @@ export class ConeKkt {
       const det = a11 * a22 - a12 * a12;
       const i11 = a22 / det, i12 = -a12 / det, i22 = a11 / det;
       Sinv[3 * m] = i11; Sinv[3 * m + 1] = i12; Sinv[3 * m + 2] = i22;
-      let ne = 0;
+      const base = nb * C;
+      let ne = base;
       for (let t = 0; t < mine.length; t++) {
         const q = mine[t], n = p.srv[q];
         for (let a = 0; a < 4; a++) {
           const j = p.colOf[4 * n + a];
           if (j < 0) continue;
-          ej[ne] = j; e1[ne] = V1[4 * q + a]; e2[ne] = V2[4 * q + a];
-          f1[ne] = i11 * e1[ne] + i12 * e2[ne]; f2[ne] = i12 * e1[ne] + i22 * e2[ne];
+          const v1 = V1[4 * q + a], v2 = V2[4 * q + a];
+          ej[ne] = j; e1[ne] = v1; e2[ne] = v2;
+          f1[ne] = i11 * v1 + i12 * v2; f2[ne] = i12 * v1 + i22 * v2;
           ne++;
         }
       }
+      ne -= base;
       // Columns are visited in increasing order (pairs of a device by server), so y ≥ x is the upper triangle.
       if (ne === K) {
-        // The device reaches every server column (ej[x] = x, the fleet case): the same update without the index lookups.
-        for (let x = 0; x < K; x++) {
-          const row = x * K, v1 = e1[x], v2 = e2[x];
-          for (let y = x; y < K; y++) S[row + y] -= v1 * f1[y] + v2 * f2[y];
-        }
-      } else {
-        for (let x = 0; x < ne; x++) {
-          const row = ej[x] * K, v1 = e1[x], v2 = e2[x];
-          for (let y = x; y < ne; y++) S[row + ej[y]] -= v1 * f1[y] + v2 * f2[y];
-        }
+        if (++nb === FILL_BATCH) { fillBatch(S, K, C, e1, e2, f1, f2); nb = 0; }
+        continue;
       }
+      for (let k = 0; k < nb; k++) fillFull(S, K, k * C, e1, e2, f1, f2);
+      for (let x = base; x < base + ne; x++) {
+        const row = ej[x] * K, v1 = e1[x], v2 = e2[x];
+        for (let y = x; y < base + ne; y++) S[row + ej[y]] -= v1 * f1[y] + v2 * f2[y];
+      }
+      nb = 0;
     }
+    for (let k = 0; k < nb; k++) fillFull(S, K, k * C, e1, e2, f1, f2);
     for (let j = 0; j < K; j++) for (let k = j + 1; k < K; k++) S[k * K + j] = S[j * K + k];
     choleskyInPlace(S, K);
   }
@@ -276,7 +300,7 @@ export class ConeKkt {
     const { p, H, u, o, wL, Sinv, V1, V2, rhsD, rhsS, S } = this;
     const P7 = 7 * p.P, K = p.K;
     u.set(r1);
-    for (let q = 0; q < p.P; q++) solve7(H, 49 * q, u, 7 * q);
+    for (let q = 0; q < p.P; q++) solve7(H, 28 * q, u, 7 * q);
     for (let m = 0; m < p.M; m++) u[P7 + m] /= wL[o.O_SIG + m];
     // Coupling right-hand side G_C·u − b_C, devices eliminated.
     for (let j = 0; j < K; j++) {
@@ -336,54 +360,29 @@ export class ConeKkt {
   }
 }
 
-/** In-place Cholesky of the 7×7 block at A[o..o+48] (lower triangle becomes L); pivots floored as in dense.ts. */
-function chol7(A: Float64Array, o: number): void {
-  let maxDiag = 0;
-  for (let i = 0; i < 7; i++) maxDiag = Math.max(maxDiag, Math.abs(A[o + 8 * i]));
-  const floor = 1e-300 + 1e-16 * maxDiag;
-  for (let j = 0; j < 7; j++) {
-    const rj = o + 7 * j;
-    let djj = A[rj + j];
-    for (let k = 0; k < j; k++) djj -= A[rj + k] * A[rj + k];
-    const ljj = Math.sqrt(Math.max(djj, floor));
-    A[rj + j] = ljj;
-    for (let i = j + 1; i < 7; i++) {
-      const ri = o + 7 * i;
-      let v = A[ri + j];
-      for (let k = 0; k < j; k++) v -= A[ri + k] * A[rj + k];
-      A[ri + j] = v / ljj;
+const FILL_BATCH = 4;
+
+/** S −= e·fᵀ over the upper triangle for one device reaching every column (its columns at offset c). */
+function fillFull(S: Float64Array, K: number, c: number, e1: Float64Array, e2: Float64Array, f1: Float64Array, f2: Float64Array): void {
+  for (let x = 0; x < K; x++) {
+    const row = x * K, v1 = e1[c + x], v2 = e2[c + x];
+    for (let y = x; y < K; y++) S[row + y] -= v1 * f1[c + y] + v2 * f2[c + y];
+  }
+}
+
+/** fillFull for FILL_BATCH = 4 devices at offsets 0, C, 2C, 3C, in that order, in one sweep over S. */
+function fillBatch(S: Float64Array, K: number, C: number, e1: Float64Array, e2: Float64Array, f1: Float64Array, f2: Float64Array): void {
+  const C2 = 2 * C, C3 = 3 * C;
+  for (let x = 0; x < K; x++) {
+    const row = x * K;
+    const a1 = e1[x], a2 = e2[x], b1 = e1[C + x], b2 = e2[C + x], c1 = e1[C2 + x], c2 = e2[C2 + x], d1 = e1[C3 + x], d2 = e2[C3 + x];
+    for (let y = x; y < K; y++) {
+      let v = S[row + y];
+      v -= a1 * f1[y] + a2 * f2[y];
+      v -= b1 * f1[C + y] + b2 * f2[C + y];
+      v -= c1 * f1[C2 + y] + c2 * f2[C2 + y];
+      v -= d1 * f1[C3 + y] + d2 * f2[C3 + y];
+      S[row + y] = v;
     }
-  }
-}
-
-/** Solves L·Lᵀ x = b for the 7×7 factor at L[o..], b at x[xo..xo+6] (overwritten). */
-function solve7(L: Float64Array, o: number, x: Float64Array, xo: number): void {
-  for (let i = 0; i < 7; i++) {
-    const ri = o + 7 * i;
-    let v = x[xo + i];
-    for (let k = 0; k < i; k++) v -= L[ri + k] * x[xo + k];
-    x[xo + i] = v / L[ri + i];
-  }
-  for (let i = 6; i >= 0; i--) {
-    let v = x[xo + i];
-    for (let k = i + 1; k < 7; k++) v -= L[o + 7 * k + i] * x[xo + k];
-    x[xo + i] = v / L[o + 7 * i + i];
-  }
-}
-
-/** Solves L·Lᵀ x = e_k into x[xo..xo+6]: the forward pass skips the rows above k (their x is 0), same arithmetic as solve7. */
-function solve7Unit(L: Float64Array, o: number, x: Float64Array, xo: number, k0: number): void {
-  for (let i = 0; i < k0; i++) x[xo + i] = 0;
-  x[xo + k0] = 1 / L[o + 8 * k0];
-  for (let i = k0 + 1; i < 7; i++) {
-    const ri = o + 7 * i;
-    let v = 0;
-    for (let k = k0; k < i; k++) v -= L[ri + k] * x[xo + k];
-    x[xo + i] = v / L[ri + i];
-  }
-  for (let i = 6; i >= 0; i--) {
-    let v = x[xo + i];
-    for (let k = i + 1; k < 7; k++) v -= L[o + 7 * k + i] * x[xo + k];
-    x[xo + i] = v / L[o + 7 * i + i];
   }
 }
