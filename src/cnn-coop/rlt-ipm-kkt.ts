@@ -1,5 +1,4 @@
 import { choleskyInPlace, choleskySolve } from './dense.ts';
-import { mul3 } from './rlt-ipm-soc.ts';
 import { chol7, solve7, solve7Unit } from './rlt-ipm-block7.ts';
 import type { RltData } from './rlt-pairs.ts';
 
@@ -125,7 +124,7 @@ export class ConeKkt {
     this.V2 = new Float64Array(4 * p.P);
     this.blockS = new Float64Array(16 * p.N);
     this.S = new Float64Array(p.K * p.K);
-    this.r1 = new Float64Array(7 * p.P + p.M);
+    this.r1 = new Float64Array(p.M);
     this.u = new Float64Array(7 * p.P + p.M);
     this.rhsD = new Float64Array(2 * p.M);
     this.rhsS = new Float64Array(p.K);
@@ -255,70 +254,53 @@ export class ConeKkt {
    * Solves the KKT system at the last factorisation: ry over y (7P + M), bzL / bzK over the
    * linear / cone rows, Wi = W⁻¹ per cone; writes dy, dzL, dzK and the cones' scaled dz̃ = W·Δz.
    * The local rows are folded into r1 and the reduced system [H G_Cᵀ; G_C −W_C²] is solved.
+   * Two sweeps over the pairs: the first builds r1 and u = H⁻¹r1 pair by pair and adds u into the
+   * coupling right-hand sides, the second forms Δy and the local rows' Δz (the pairs of a server
+   * are in increasing order, so the sums are the same, to the bit, as column by column).
    */
   solve(ry: Float64Array, bzL: Float64Array, bzK: Float64Array, Wi: Float64Array, dy: Float64Array, dzL: Float64Array, dzK: Float64Array, dztK: Float64Array): void {
-    const { p, r1, o, wL, Winv2 } = this;
-    const P7 = 7 * p.P;
-    r1.set(ry);
-    const v = new Float64Array(3);
-    for (let q = 0; q < p.P; q++) {
-      const b = 7 * q;
-      r1[b] -= wL[4 * q] * bzL[4 * q];
-      const t = wL[4 * q + 1] * bzL[4 * q + 1];
-      r1[b] += p.lo[q] * t; r1[b + 1] -= t;
-      for (let r = 0; r < 3; r++) {
-        if (!p.used[3 * q + r]) continue;
-        if (r > 0) r1[b + 1 + r] -= wL[4 * q + 1 + r] * bzL[4 * q + 1 + r];
-        const k = 3 * (3 * q + r);
-        mul3(Winv2, 3 * k, bzK, k, v, 0);
-        r1[b] -= v[2]; r1[b + 1 + r] += 0.5 * (v[1] - v[0]); r1[b + 4 + r] -= 0.5 * (v[0] + v[1]);
-      }
-    }
-    for (let m = 0; m < p.M; m++) r1[P7 + m] -= wL[o.O_SIG + m] * bzL[o.O_SIG + m];
-    this.reduced(r1, bzL, dy, dzL);
-    // The local rows' Δz = W⁻²(G Δy − b_z).
-    for (let q = 0; q < p.P; q++) {
-      const b = 7 * q;
-      dzL[4 * q] = wL[4 * q] * (-dy[b] - bzL[4 * q]);
-      dzL[4 * q + 1] = wL[4 * q + 1] * (p.lo[q] * dy[b] - dy[b + 1] - bzL[4 * q + 1]);
-      for (let r = 0; r < 3; r++) {
-        if (!p.used[3 * q + r]) { if (r > 0) dzL[4 * q + 1 + r] = 0; dzK[9 * q + 3 * r] = dzK[9 * q + 3 * r + 1] = dzK[9 * q + 3 * r + 2] = 0; continue; }
-        if (r > 0) dzL[4 * q + 1 + r] = wL[4 * q + 1 + r] * (-dy[b + 1 + r] - bzL[4 * q + 1 + r]);
-        const k = 9 * q + 3 * r;
-        const ds = dy[b + 1 + r], dt = dy[b + 4 + r];
-        v[0] = -0.5 * (dt + ds) - bzK[k]; v[1] = 0.5 * (ds - dt) - bzK[k + 1]; v[2] = -dy[b] - bzK[k + 2];
-        // dz̃ = W⁻¹(GΔy − b_z) and Δz = W⁻¹dz̃: the scaled step is what the complementarity row needs exactly.
-        mul3(Wi, 3 * k, v, 0, dztK, k);
-        mul3(Wi, 3 * k, dztK, k, dzK, k);
-      }
-    }
-    for (let m = 0; m < p.M; m++) dzL[o.O_SIG + m] = wL[o.O_SIG + m] * (-dy[P7 + m] - bzL[o.O_SIG + m]);
-  }
-
-  /** The reduced system [H G_Cᵀ; G_C −W_C²][dy; dz_C] = [r1; b_C] (b_C read from bz's coupling rows). */
-  private reduced(r1: Float64Array, bzL: Float64Array, dy: Float64Array, dzL: Float64Array): void {
-    const { p, H, u, o, wL, Sinv, V1, V2, rhsD, rhsS, S } = this;
+    const { p, H, u, o, wL, Winv2, Sinv, V1, V2, rhsD, rhsS, S, r1 } = this;
     const P7 = 7 * p.P, K = p.K;
-    u.set(r1);
-    for (let q = 0; q < p.P; q++) solve7(H, 28 * q, u, 7 * q);
-    for (let m = 0; m < p.M; m++) u[P7 + m] /= wL[o.O_SIG + m];
-    // Coupling right-hand side G_C·u − b_C, devices eliminated.
-    for (let j = 0; j < K; j++) {
-      const a = p.colA[j];
-      let acc = -bzL[o.O_S + j];
-      for (const q of p.ofServer[p.colN[j]]) acc += u[7 * q + (a < 3 ? 1 + a : 0)];
-      rhsS[j] = acc;
-    }
+    for (let j = 0; j < K; j++) rhsS[j] = -bzL[o.O_S + j];
     for (let m = 0; m < p.M; m++) {
+      const is = o.O_SIG + m;
+      const rs = ry[P7 + m] - wL[is] * bzL[is];
+      r1[m] = rs;
+      u[P7 + m] = rs / wL[is];
       const mine = p.ofDevice[m];
-      if (mine.length === 0) { rhsD[2 * m] = 0; rhsD[2 * m + 1] = 0; continue; }
       let d1 = -bzL[o.O_C4 + m], d2 = -bzL[o.O_C10 + m] - u[P7 + m];
-      for (const q of mine) {
-        const b = 7 * q;
+      for (let t = 0; t < mine.length; t++) {
+        const q = mine[t], b = 7 * q, n = p.srv[q];
+        for (let i = 0; i < 7; i++) u[b + i] = ry[b + i];
+        u[b] -= wL[4 * q] * bzL[4 * q];
+        const tb = wL[4 * q + 1] * bzL[4 * q + 1];
+        u[b] += p.lo[q] * tb; u[b + 1] -= tb;
+        for (let r = 0; r < 3; r++) {
+          if (!p.used[3 * q + r]) continue;
+          if (r > 0) u[b + 1 + r] -= wL[4 * q + 1 + r] * bzL[4 * q + 1 + r];
+          const k = 9 * q + 3 * r, w = 3 * k;
+          const b0 = bzK[k], b1 = bzK[k + 1], b2 = bzK[k + 2];
+          const v0 = Winv2[w] * b0 + Winv2[w + 1] * b1 + Winv2[w + 2] * b2;
+          const v1 = Winv2[w + 3] * b0 + Winv2[w + 4] * b1 + Winv2[w + 5] * b2;
+          const v2 = Winv2[w + 6] * b0 + Winv2[w + 7] * b1 + Winv2[w + 8] * b2;
+          u[b] -= v2; u[b + 1 + r] += 0.5 * (v1 - v0); u[b + 4 + r] -= 0.5 * (v0 + v1);
+        }
+        solve7(H, 28 * q, u, b);
+        for (let a = 0; a < 4; a++) {
+          const j = p.colOf[4 * n + a];
+          if (j >= 0) rhsS[j] += u[b + (a < 3 ? 1 + a : 0)];
+        }
         d1 += u[b];
         d2 += p.c[q] * u[b] + p.T[3 * q] * u[b + 4] + p.T[3 * q + 1] * u[b + 5] + p.T[3 * q + 2] * u[b + 6];
       }
+      if (mine.length === 0) { d1 = 0; d2 = 0; }
       rhsD[2 * m] = d1; rhsD[2 * m + 1] = d2;
+    }
+    // Devices eliminated from the coupling right-hand side (after every pair's u, as column by column).
+    for (let m = 0; m < p.M; m++) {
+      const mine = p.ofDevice[m];
+      if (mine.length === 0) continue;
+      const d1 = rhsD[2 * m], d2 = rhsD[2 * m + 1];
       const p1 = Sinv[3 * m] * d1 + Sinv[3 * m + 1] * d2, p2 = Sinv[3 * m + 1] * d1 + Sinv[3 * m + 2] * d2;
       for (const q of mine) {
         const n = p.srv[q];
@@ -330,9 +312,10 @@ export class ConeKkt {
     }
     choleskySolve(S, K, rhsS);
     for (let j = 0; j < K; j++) dzL[o.O_S + j] = rhsS[j];
+    const HA = this.HA;
     for (let m = 0; m < p.M; m++) {
       const mine = p.ofDevice[m];
-      if (mine.length === 0) { dzL[o.O_C4 + m] = 0; dzL[o.O_C10 + m] = 0; continue; }
+      if (mine.length === 0) { dzL[o.O_C4 + m] = 0; dzL[o.O_C10 + m] = 0; dy[P7 + m] = r1[m] / wL[o.O_SIG + m]; continue; }
       let d1 = rhsD[2 * m], d2 = rhsD[2 * m + 1];
       for (const q of mine) {
         const n = p.srv[q];
@@ -341,22 +324,41 @@ export class ConeKkt {
           if (j >= 0) { d1 -= V1[4 * q + a] * rhsS[j]; d2 -= V2[4 * q + a] * rhsS[j]; }
         }
       }
-      dzL[o.O_C4 + m] = Sinv[3 * m] * d1 + Sinv[3 * m + 1] * d2;
-      dzL[o.O_C10 + m] = Sinv[3 * m + 1] * d1 + Sinv[3 * m + 2] * d2;
+      const z4 = Sinv[3 * m] * d1 + Sinv[3 * m + 1] * d2, z10 = Sinv[3 * m + 1] * d1 + Sinv[3 * m + 2] * d2;
+      dzL[o.O_C4 + m] = z4; dzL[o.O_C10 + m] = z10;
+      dy[P7 + m] = (r1[m] + z10) / wL[o.O_SIG + m];
+      // Δy = H⁻¹(r1 − G_Cᵀ Δz_C) = u − Σ_j Δz_j·H⁻¹a_j (the H⁻¹a_j kept from the factorisation),
+      // then the local rows' Δz = W⁻²(G Δy − b_z).
+      for (const q of mine) {
+        const b = 7 * q, n = p.srv[q], ha = 35 * q;
+        let zx = z4;
+        const jl = p.colOf[4 * n + 3];
+        if (jl >= 0) zx += rhsS[jl];
+        const j0 = p.colOf[4 * n], j1 = p.colOf[4 * n + 1], j2 = p.colOf[4 * n + 2];
+        const z0 = j0 >= 0 ? rhsS[j0] : 0, z1 = j1 >= 0 ? rhsS[j1] : 0, z2 = j2 >= 0 ? rhsS[j2] : 0;
+        for (let i = 0; i < 7; i++) dy[b + i] = u[b + i] - z10 * HA[ha + i] - zx * HA[ha + 7 + i] - z0 * HA[ha + 14 + i] - z1 * HA[ha + 21 + i] - z2 * HA[ha + 28 + i];
+        const dx = dy[b];
+        dzL[4 * q] = wL[4 * q] * (-dx - bzL[4 * q]);
+        dzL[4 * q + 1] = wL[4 * q + 1] * (p.lo[q] * dx - dy[b + 1] - bzL[4 * q + 1]);
+        for (let r = 0; r < 3; r++) {
+          const k = 9 * q + 3 * r;
+          if (!p.used[3 * q + r]) { if (r > 0) dzL[4 * q + 1 + r] = 0; dzK[k] = dzK[k + 1] = dzK[k + 2] = 0; continue; }
+          if (r > 0) dzL[4 * q + 1 + r] = wL[4 * q + 1 + r] * (-dy[b + 1 + r] - bzL[4 * q + 1 + r]);
+          const ds = dy[b + 1 + r], dt = dy[b + 4 + r];
+          const v0 = -0.5 * (dt + ds) - bzK[k], v1 = 0.5 * (ds - dt) - bzK[k + 1], v2 = -dx - bzK[k + 2];
+          // dz̃ = W⁻¹(GΔy − b_z) and Δz = W⁻¹dz̃: the scaled step is what the complementarity row needs exactly.
+          const w = 3 * k;
+          const t0 = Wi[w] * v0 + Wi[w + 1] * v1 + Wi[w + 2] * v2;
+          const t1 = Wi[w + 3] * v0 + Wi[w + 4] * v1 + Wi[w + 5] * v2;
+          const t2 = Wi[w + 6] * v0 + Wi[w + 7] * v1 + Wi[w + 8] * v2;
+          dztK[k] = t0; dztK[k + 1] = t1; dztK[k + 2] = t2;
+          dzK[k] = Wi[w] * t0 + Wi[w + 1] * t1 + Wi[w + 2] * t2;
+          dzK[k + 1] = Wi[w + 3] * t0 + Wi[w + 4] * t1 + Wi[w + 5] * t2;
+          dzK[k + 2] = Wi[w + 6] * t0 + Wi[w + 7] * t1 + Wi[w + 8] * t2;
+        }
+      }
     }
-    // Δy = H⁻¹(r1 − G_Cᵀ Δz_C) = u − Σ_j Δz_j·H⁻¹a_j, with the H⁻¹a_j kept from the factorisation.
-    const HA = this.HA;
-    for (let q = 0; q < p.P; q++) {
-      const b = 7 * q, m = p.dev[q], n = p.srv[q], ha = 35 * q;
-      const z10 = dzL[o.O_C10 + m];
-      let zx = dzL[o.O_C4 + m];
-      const jl = p.colOf[4 * n + 3];
-      if (jl >= 0) zx += rhsS[jl];
-      const j0 = p.colOf[4 * n], j1 = p.colOf[4 * n + 1], j2 = p.colOf[4 * n + 2];
-      const z0 = j0 >= 0 ? rhsS[j0] : 0, z1 = j1 >= 0 ? rhsS[j1] : 0, z2 = j2 >= 0 ? rhsS[j2] : 0;
-      for (let i = 0; i < 7; i++) dy[b + i] = u[b + i] - z10 * HA[ha + i] - zx * HA[ha + 7 + i] - z0 * HA[ha + 14 + i] - z1 * HA[ha + 21 + i] - z2 * HA[ha + 28 + i];
-    }
-    for (let m = 0; m < p.M; m++) dy[P7 + m] = (r1[P7 + m] + (p.ofDevice[m].length ? dzL[o.O_C10 + m] : 0)) / wL[o.O_SIG + m];
+    for (let m = 0; m < p.M; m++) dzL[o.O_SIG + m] = wL[o.O_SIG + m] * (-dy[P7 + m] - bzL[o.O_SIG + m]);
   }
 }
 
