@@ -2,7 +2,7 @@ import { deadlinePenalty, type RltData } from './rlt-pairs.ts';
 import { hullSolution, type HullOptions } from './rlt-hull.ts';
 import { RLT_EPS, type RltSolution } from './rlt.ts';
 import { ConeKkt, coneProblem, offsets } from './rlt-ipm-kkt.ts';
-import { mul3, socDet, socDivide, socMaxStep, socProduct, socScaling } from './rlt-ipm-soc.ts';
+import { socDet, socDivide, socMaxStep, socProduct, socScaling, wiMul, wMul } from './rlt-ipm-soc.ts';
 import { hullDualBound, hullFeasibleValue, type HullMultipliers } from './rlt-hull-bound.ts';
 
 /**
@@ -196,7 +196,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
   const ry = new Float64Array(NY), rzL = new Float64Array(L), rzK = new Float64Array(9 * P);
   // rsL = s/z and wsL = √(s/z) per linear row, once per iteration (the directions and refinements read them).
   const wL = new Float64Array(L), lamL = new Float64Array(L), rsL = new Float64Array(L), wsL = new Float64Array(L);
-  const Wk = new Float64Array(27 * P), Wik = new Float64Array(27 * P), Winv2 = new Float64Array(27 * P), lamK = new Float64Array(9 * P);
+  const nt = new Float64Array(15 * P), lamK = new Float64Array(9 * P);
   const rhsY = new Float64Array(NY), bzL = new Float64Array(L), bzK = new Float64Array(9 * P);
   const xiL = new Float64Array(L), xiK = new Float64Array(9 * P), rcK = new Float64Array(9 * P), tmpK = new Float64Array(9 * P);
   const dy = new Float64Array(NY), dzL = new Float64Array(L), dzK = new Float64Array(9 * P), dsL = new Float64Array(L), dsK = new Float64Array(9 * P), dztK = new Float64Array(9 * P);
@@ -224,10 +224,10 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
       const i = 3 * k;
       if (!actK[k]) { bzK[i] = bzK[i + 1] = bzK[i + 2] = 0; continue; }
       socDivide(lamK, rcK, i, xiK);
-      mul3(Wk, 9 * k, xiK, i, tmpK, i);
+      wMul(nt, 5 * k, xiK, i, tmpK, i);
       for (let j = 0; j < 3; j++) bzK[i + j] = -rzK[i + j] - tmpK[i + j];
     }
-    kkt.solve(rhsY, bzL, bzK, Wik, dy, dzL, dzK, dztK);
+    kkt.solve(rhsY, bzL, bzK, dy, dzL, dzK, dztK);
     // Iterative refinement of the full system in scaled form (Gᵀ W⁻¹ dz̃ = r_y, W⁻¹G Δy − dz̃ = W⁻¹b_z):
     // the cones' W reach condition numbers near 1/μ, so a direct solve alone loses the primal rows.
     // The predictor only sets the step and σ: unrefined far from the optimum, once nearer; the
@@ -243,9 +243,9 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
         const i = 3 * k;
         if (!actK[k]) { fK[i] = fK[i + 1] = fK[i + 2] = 0; continue; }
         for (let j = 0; j < 3; j++) v3[j] = bzK[i + j] - fK[i + j];
-        mul3(Wik, 9 * k, v3, 0, v3b, 0);
+        wiMul(nt, 5 * k, v3, 0, v3b, 0);
         for (let j = 0; j < 3; j++) v3b[j] += dztK[i + j];
-        mul3(Wk, 9 * k, v3b, 0, fK, i);
+        wMul(nt, 5 * k, v3b, 0, fK, i);
       }
       if (round === 0 && !keepScaled) {
         let res = 0, scale = 0;
@@ -254,7 +254,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
         for (let i = 0; i < 9 * P; i++) res = Math.max(res, Math.abs(fK[i]));
         if (res <= REFINE_SKIP * scale) break;
       }
-      kkt.solve(fY, fL, fK, Wik, gY, gL, gK, gtK);
+      kkt.solve(fY, fL, fK, gY, gL, gK, gtK);
       for (let i = 0; i < NY; i++) dy[i] += gY[i];
       for (let i = 0; i < L; i++) dzL[i] += gL[i];
       for (let i = 0; i < 9 * P; i++) { dzK[i] += gK[i]; dztK[i] += gtK[i]; }
@@ -274,7 +274,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
       const i = 3 * k;
       if (!actK[k]) { dsK[i] = dsK[i + 1] = dsK[i + 2] = 0; continue; }
       for (let j = 0; j < 3; j++) tmpK[i + j] = xiK[i + j] - dztK[i + j];
-      mul3(Wk, 9 * k, tmpK, i, dsK, i);
+      wMul(nt, 5 * k, tmpK, i, dsK, i);
       if (keepScaled) for (let j = 0; j < 3; j++) { dsaK[i + j] = tmpK[i + j]; dzaK[i + j] = dztK[i + j]; }
     }
   };
@@ -341,8 +341,8 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     it++;
     const mu = gap / nu;
     for (let i = 0; i < L; i++) if (actL[i]) { wL[i] = zL[i] / sL[i]; lamL[i] = Math.sqrt(sL[i] * zL[i]); rsL[i] = sL[i] / zL[i]; wsL[i] = Math.sqrt(rsL[i]); } else wL[i] = 1;
-    for (let k = 0; k < 3 * P; k++) if (actK[k]) socScaling(sK, zK, 3 * k, Wk, Wik, Winv2, 9 * k, lamK);
-    kkt.factor(wL, Winv2);
+    for (let k = 0; k < 3 * P; k++) if (actK[k]) socScaling(sK, zK, 3 * k, nt, 5 * k, lamK);
+    kkt.factor(wL, nt);
     // Predictor: rc = −λ∘λ.
     for (let k = 0; k < 3 * P; k++) if (actK[k]) { socProduct(lamK, lamK, 3 * k, rcK); for (let j = 0; j < 3; j++) rcK[3 * k + j] = -rcK[3 * k + j]; }
     direction((i) => -lamL[i] * lamL[i], rcK, true);

@@ -113,7 +113,7 @@ export class ConeKkt {
   private readonly f1: Float64Array;
   private readonly f2: Float64Array;
   private wL!: Float64Array;
-  private Winv2!: Float64Array;
+  private nt!: Float64Array;
 
   constructor(private readonly p: ConeProblem) {
     this.H = new Float64Array(28 * p.P);
@@ -134,9 +134,9 @@ export class ConeKkt {
     this.e1 = new Float64Array(nf); this.e2 = new Float64Array(nf); this.f1 = new Float64Array(nf); this.f2 = new Float64Array(nf);
   }
 
-  /** Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), Winv2 per cone (9 at 9·(3q+r)). */
-  factor(wL: Float64Array, Winv2: Float64Array): void {
-    this.wL = wL; this.Winv2 = Winv2;
+  /** Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), nt per cone (rlt-ipm-soc.ts's socScaling, 5 at 5·(3q+r)). */
+  factor(wL: Float64Array, nt: Float64Array): void {
+    this.wL = wL; this.nt = nt;
     const { p, H, Sdd, V1, V2, blockS, o, HA } = this;
     Sdd.fill(0); blockS.fill(0);
     for (let q = 0; q < p.P; q++) {
@@ -155,8 +155,12 @@ export class ConeKkt {
           continue;
         }
         // Aᵀ·W⁻²·A for the cone rows (−(s+t)/2, (s−t)/2, −x) in the coordinates (x, s, t).
-        const v = 9 * (3 * q + r);
-        const V00 = Winv2[v], V01 = Winv2[v + 1], V02 = Winv2[v + 2], V11 = Winv2[v + 4], V12 = Winv2[v + 5], V22 = Winv2[v + 8];
+        // W⁻² = W⁻¹·W⁻¹ from W⁻¹ = (2(Jv)(Jv)ᵀ − J)/β.
+        const c = 5 * (3 * q + r), ib = nt[c + 1], v0 = nt[c + 2], v1 = nt[c + 3], v2 = nt[c + 4];
+        const i00 = (2 * v0 * v0 - 1) * ib, i11 = (2 * v1 * v1 + 1) * ib, i22 = (2 * v2 * v2 + 1) * ib;
+        const i01 = -2 * v0 * v1 * ib, i02 = -2 * v0 * v2 * ib, i12 = 2 * v1 * v2 * ib;
+        const V00 = i00 * i00 + i01 * i01 + i02 * i02, V11 = i01 * i01 + i11 * i11 + i12 * i12, V22 = i02 * i02 + i12 * i12 + i22 * i22;
+        const V01 = i00 * i01 + i01 * i11 + i02 * i12, V02 = i00 * i02 + i01 * i12 + i02 * i22, V12 = i01 * i02 + i11 * i12 + i12 * i22;
         const hs = 0.5 * (V02 - V12), ht = 0.5 * (V02 + V12), hst = 0.25 * (V00 - V11);
         h00 += V22;
         if (r === 0) h10 += hs; else H[b + iS] = hs;
@@ -252,14 +256,14 @@ export class ConeKkt {
 
   /**
    * Solves the KKT system at the last factorisation: ry over y (7P + M), bzL / bzK over the
-   * linear / cone rows, Wi = W⁻¹ per cone; writes dy, dzL, dzK and the cones' scaled dz̃ = W·Δz.
+   * linear / cone rows; writes dy, dzL, dzK and the cones' scaled dz̃ = W·Δz.
    * The local rows are folded into r1 and the reduced system [H G_Cᵀ; G_C −W_C²] is solved.
    * Two sweeps over the pairs: the first builds r1 and u = H⁻¹r1 pair by pair and adds u into the
    * coupling right-hand sides, the second forms Δy and the local rows' Δz (the pairs of a server
    * are in increasing order, so the sums are the same, to the bit, as column by column).
    */
-  solve(ry: Float64Array, bzL: Float64Array, bzK: Float64Array, Wi: Float64Array, dy: Float64Array, dzL: Float64Array, dzK: Float64Array, dztK: Float64Array): void {
-    const { p, H, u, o, wL, Winv2, Sinv, V1, V2, rhsD, rhsS, S, r1 } = this;
+  solve(ry: Float64Array, bzL: Float64Array, bzK: Float64Array, dy: Float64Array, dzL: Float64Array, dzK: Float64Array, dztK: Float64Array): void {
+    const { p, H, u, o, wL, nt, Sinv, V1, V2, rhsD, rhsS, S, r1 } = this;
     const P7 = 7 * p.P, K = p.K;
     for (let j = 0; j < K; j++) rhsS[j] = -bzL[o.O_S + j];
     for (let m = 0; m < p.M; m++) {
@@ -278,11 +282,14 @@ export class ConeKkt {
         for (let r = 0; r < 3; r++) {
           if (!p.used[3 * q + r]) continue;
           if (r > 0) u[b + 1 + r] -= wL[4 * q + 1 + r] * bzL[4 * q + 1 + r];
-          const k = 9 * q + 3 * r, w = 3 * k;
+          // v = W⁻²·b_z, as W⁻¹(W⁻¹b_z).
+          const k = 9 * q + 3 * r, c = 5 * (3 * q + r);
+          const ib = nt[c + 1], n0 = nt[c + 2], n1 = nt[c + 3], n2 = nt[c + 4];
           const b0 = bzK[k], b1 = bzK[k + 1], b2 = bzK[k + 2];
-          const v0 = Winv2[w] * b0 + Winv2[w + 1] * b1 + Winv2[w + 2] * b2;
-          const v1 = Winv2[w + 3] * b0 + Winv2[w + 4] * b1 + Winv2[w + 5] * b2;
-          const v2 = Winv2[w + 6] * b0 + Winv2[w + 7] * b1 + Winv2[w + 8] * b2;
+          const tb = 2 * (n0 * b0 - n1 * b1 - n2 * b2);
+          const e0 = ib * (n0 * tb - b0), e1 = ib * (b1 - n1 * tb), e2 = ib * (b2 - n2 * tb);
+          const te = 2 * (n0 * e0 - n1 * e1 - n2 * e2);
+          const v0 = ib * (n0 * te - e0), v1 = ib * (e1 - n1 * te), v2 = ib * (e2 - n2 * te);
           u[b] -= v2; u[b + 1 + r] += 0.5 * (v1 - v0); u[b + 4 + r] -= 0.5 * (v0 + v1);
         }
         solve7(H, 28 * q, u, b);
@@ -347,14 +354,12 @@ export class ConeKkt {
           const ds = dy[b + 1 + r], dt = dy[b + 4 + r];
           const v0 = -0.5 * (dt + ds) - bzK[k], v1 = 0.5 * (ds - dt) - bzK[k + 1], v2 = -dx - bzK[k + 2];
           // dz̃ = W⁻¹(GΔy − b_z) and Δz = W⁻¹dz̃: the scaled step is what the complementarity row needs exactly.
-          const w = 3 * k;
-          const t0 = Wi[w] * v0 + Wi[w + 1] * v1 + Wi[w + 2] * v2;
-          const t1 = Wi[w + 3] * v0 + Wi[w + 4] * v1 + Wi[w + 5] * v2;
-          const t2 = Wi[w + 6] * v0 + Wi[w + 7] * v1 + Wi[w + 8] * v2;
+          const c = 5 * (3 * q + r), ib = nt[c + 1], n0 = nt[c + 2], n1 = nt[c + 3], n2 = nt[c + 4];
+          const tv = 2 * (n0 * v0 - n1 * v1 - n2 * v2);
+          const t0 = ib * (n0 * tv - v0), t1 = ib * (v1 - n1 * tv), t2 = ib * (v2 - n2 * tv);
           dztK[k] = t0; dztK[k + 1] = t1; dztK[k + 2] = t2;
-          dzK[k] = Wi[w] * t0 + Wi[w + 1] * t1 + Wi[w + 2] * t2;
-          dzK[k + 1] = Wi[w + 3] * t0 + Wi[w + 4] * t1 + Wi[w + 5] * t2;
-          dzK[k + 2] = Wi[w + 6] * t0 + Wi[w + 7] * t1 + Wi[w + 8] * t2;
+          const tt = 2 * (n0 * t0 - n1 * t1 - n2 * t2);
+          dzK[k] = ib * (n0 * tt - t0); dzK[k + 1] = ib * (t1 - n1 * tt); dzK[k + 2] = ib * (t2 - n2 * tt);
         }
       }
     }
