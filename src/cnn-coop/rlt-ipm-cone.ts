@@ -98,37 +98,36 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
   for (let m = 0; m < M; m++) cost[P7 + m] = rho;
 
   /** outL/outK = G·y. */
+  // One sweep, device by device, the server columns summed as the pairs go by (in increasing pair
+  // order, as a column-by-column gather would: the same sums without its strided passes).
   const applyG = (y: Float64Array, outL: Float64Array, outK: Float64Array) => {
-    for (let q = 0; q < P; q++) {
-      const v = 7 * q, x = y[v];
-      outL[4 * q] = -x;
-      outL[4 * q + 1] = p.lo[q] * x - y[v + 1];
-      outL[4 * q + 2] = actL[4 * q + 2] ? -y[v + 2] : 0;
-      outL[4 * q + 3] = actL[4 * q + 3] ? -y[v + 3] : 0;
-      for (let r = 0; r < 3; r++) {
-        const k = 9 * q + 3 * r;
-        if (!actK[3 * q + r]) { outK[k] = outK[k + 1] = outK[k + 2] = 0; continue; }
-        const s = y[v + 1 + r], t = y[v + 4 + r];
-        outK[k] = -0.5 * (t + s); outK[k + 1] = 0.5 * (s - t); outK[k + 2] = -x;
-      }
-    }
+    for (let j = 0; j < K; j++) outL[o.O_S + j] = 0;
     for (let m = 0; m < M; m++) {
       const sg = y[P7 + m];
       outL[o.O_SIG + m] = -sg;
       let sx = 0, tot = -sg;
-      for (const q of p.ofDevice[m]) {
-        const v = 7 * q;
-        sx += y[v];
-        tot += p.c[q] * y[v] + p.T[3 * q] * y[v + 4] + p.T[3 * q + 1] * y[v + 5] + p.T[3 * q + 2] * y[v + 6];
+      const mine = p.ofDevice[m];
+      for (let e = 0; e < mine.length; e++) {
+        const q = mine[e], v = 7 * q, x = y[v], n4 = 4 * p.srv[q];
+        outL[4 * q] = -x;
+        outL[4 * q + 1] = p.lo[q] * x - y[v + 1];
+        outL[4 * q + 2] = actL[4 * q + 2] ? -y[v + 2] : 0;
+        outL[4 * q + 3] = actL[4 * q + 3] ? -y[v + 3] : 0;
+        for (let r = 0; r < 3; r++) {
+          const k = 9 * q + 3 * r;
+          if (!actK[3 * q + r]) { outK[k] = outK[k + 1] = outK[k + 2] = 0; continue; }
+          const s = y[v + 1 + r], t = y[v + 4 + r];
+          outK[k] = -0.5 * (t + s); outK[k + 1] = 0.5 * (s - t); outK[k + 2] = -x;
+        }
+        sx += x;
+        tot += p.c[q] * x + p.T[3 * q] * y[v + 4] + p.T[3 * q + 1] * y[v + 5] + p.T[3 * q + 2] * y[v + 6];
+        for (let a = 0; a < 4; a++) {
+          const j = p.colOf[n4 + a];
+          if (j >= 0) outL[o.O_S + j] += y[v + (a < 3 ? 1 + a : 0)];
+        }
       }
       outL[o.O_C4 + m] = actL[o.O_C4 + m] ? sx : 0;
       outL[o.O_C10 + m] = actL[o.O_C10 + m] ? tot : 0;
-    }
-    for (let j = 0; j < K; j++) {
-      const a = p.colA[j], at = a < 3 ? 1 + a : 0;
-      let v = 0;
-      for (const q of p.ofServer[p.colN[j]]) v += y[7 * q + at];
-      outL[o.O_S + j] = v;
     }
   };
   /** out = Gᵀ·z. */

@@ -176,8 +176,8 @@ export class ConeKkt {
       // H⁻¹ a10 (C10's column), then each server column's H⁻¹ a_j.
       // The columns are solved in place in HA (no copies); a unit column's forward pass starts at its row.
       const ha = 35 * q;
-      HA.fill(0, ha, ha + 35);
-      HA[ha] = c; HA[ha + 4] = T0; HA[ha + 5] = T1; HA[ha + 6] = T2;
+      // Every column that exists is written in full below; the others stay 0 from construction.
+      HA[ha] = c; HA[ha + 1] = 0; HA[ha + 2] = 0; HA[ha + 3] = 0; HA[ha + 4] = T0; HA[ha + 5] = T1; HA[ha + 6] = T2;
       solve7(H, b, HA, ha);
       Sdd[3 * m + 1] += HA[ha];
       Sdd[3 * m + 2] += c * HA[ha] + T0 * HA[ha + 4] + T1 * HA[ha + 5] + T2 * HA[ha + 6];
