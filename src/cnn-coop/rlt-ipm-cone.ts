@@ -198,7 +198,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
   const wL = new Float64Array(L), lamL = new Float64Array(L), rsL = new Float64Array(L), wsL = new Float64Array(L);
   const nt = new Float64Array(15 * P), lamK = new Float64Array(9 * P);
   const rhsY = new Float64Array(NY), bzL = new Float64Array(L), bzK = new Float64Array(9 * P);
-  const xiL = new Float64Array(L), xiK = new Float64Array(9 * P), rcK = new Float64Array(9 * P), tmpK = new Float64Array(9 * P);
+  const xiL = new Float64Array(L), xiK = new Float64Array(9 * P), rcK = new Float64Array(9 * P);
   const dy = new Float64Array(NY), dzL = new Float64Array(L), dzK = new Float64Array(9 * P), dsL = new Float64Array(L), dsK = new Float64Array(9 * P), dztK = new Float64Array(9 * P);
   const fY = new Float64Array(NY), fL = new Float64Array(L), fK = new Float64Array(9 * P), gY = new Float64Array(NY), gL = new Float64Array(L), gK = new Float64Array(9 * P), gtK = new Float64Array(9 * P);
   const v3 = new Float64Array(3), v3b = new Float64Array(3);
@@ -345,20 +345,20 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     it++;
     const mu = gap / nu;
     for (let i = 0; i < L; i++) if (actL[i]) { wL[i] = zL[i] / sL[i]; lamL[i] = Math.sqrt(sL[i] * zL[i]); rsL[i] = sL[i] / zL[i]; wsL[i] = Math.sqrt(rsL[i]); } else wL[i] = 1;
-    for (let k = 0; k < 3 * P; k++) if (actK[k]) socScaling(sK, zK, 3 * k, nt, 5 * k, lamK);
+    // The cones' scalings, and the predictor's rc = −λ∘λ with them.
+    for (let k = 0; k < 3 * P; k++) if (actK[k]) { socScaling(sK, zK, 3 * k, nt, 5 * k, lamK); socProduct(lamK, lamK, 3 * k, rcK); for (let j = 0; j < 3; j++) rcK[3 * k + j] = -rcK[3 * k + j]; }
     kkt.factor(wL, nt);
-    // Predictor: rc = −λ∘λ.
-    for (let k = 0; k < 3 * P; k++) if (actK[k]) { socProduct(lamK, lamK, 3 * k, rcK); for (let j = 0; j < 3; j++) rcK[3 * k + j] = -rcK[3 * k + j]; }
     direction(0, rcK, true);
     const aAff = maxStep();
     const sigma = Math.min(1, Math.max(0, (gapAt(aAff) / gap) ** 3));
-    // Corrector: rc = −λ∘λ − ds̃ₐ∘dz̃ₐ + σμe.
+    // Corrector: rc = −λ∘λ − ds̃ₐ∘dz̃ₐ + σμe, from the predictor's −λ∘λ still in rcK.
     for (let k = 0; k < 3 * P; k++) {
       if (!actK[k]) continue;
       const i = 3 * k;
-      socProduct(lamK, lamK, i, rcK);
-      socProduct(dsaK, dzaK, i, tmpK);
-      for (let j = 0; j < 3; j++) rcK[i + j] = -rcK[i + j] - tmpK[i + j];
+      const a0 = dsaK[i], a1 = dsaK[i + 1], a2 = dsaK[i + 2], b0 = dzaK[i], b1 = dzaK[i + 1], b2 = dzaK[i + 2];
+      rcK[i] = rcK[i] - (a0 * b0 + a1 * b1 + a2 * b2);
+      rcK[i + 1] = rcK[i + 1] - (a0 * b1 + b0 * a1);
+      rcK[i + 2] = rcK[i + 2] - (a0 * b2 + b0 * a2);
       rcK[i] += sigma * mu;
     }
     direction(sigma * mu, rcK, false);
