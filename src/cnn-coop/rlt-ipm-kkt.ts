@@ -343,8 +343,15 @@ export class ConeKkt {
         if (jl >= 0) zx += rhsS[jl];
         const j0 = p.colOf[4 * n], j1 = p.colOf[4 * n + 1], j2 = p.colOf[4 * n + 2];
         const z0 = j0 >= 0 ? rhsS[j0] : 0, z1 = j1 >= 0 ? rhsS[j1] : 0, z2 = j2 >= 0 ? rhsS[j2] : 0;
-        for (let i = 0; i < 7; i++) dy[b + i] = u[b + i] - z10 * HA[ha + i] - zx * HA[ha + 7 + i] - z0 * HA[ha + 14 + i] - z1 * HA[ha + 21 + i] - z2 * HA[ha + 28 + i];
-        const dx = dy[b];
+        const y0 = u[b + 0] - z10 * HA[ha + 0] - zx * HA[ha + 7] - z0 * HA[ha + 14] - z1 * HA[ha + 21] - z2 * HA[ha + 28];
+        const y1 = u[b + 1] - z10 * HA[ha + 1] - zx * HA[ha + 8] - z0 * HA[ha + 15] - z1 * HA[ha + 22] - z2 * HA[ha + 29];
+        const y2 = u[b + 2] - z10 * HA[ha + 2] - zx * HA[ha + 9] - z0 * HA[ha + 16] - z1 * HA[ha + 23] - z2 * HA[ha + 30];
+        const y3 = u[b + 3] - z10 * HA[ha + 3] - zx * HA[ha + 10] - z0 * HA[ha + 17] - z1 * HA[ha + 24] - z2 * HA[ha + 31];
+        const y4 = u[b + 4] - z10 * HA[ha + 4] - zx * HA[ha + 11] - z0 * HA[ha + 18] - z1 * HA[ha + 25] - z2 * HA[ha + 32];
+        const y5 = u[b + 5] - z10 * HA[ha + 5] - zx * HA[ha + 12] - z0 * HA[ha + 19] - z1 * HA[ha + 26] - z2 * HA[ha + 33];
+        const y6 = u[b + 6] - z10 * HA[ha + 6] - zx * HA[ha + 13] - z0 * HA[ha + 20] - z1 * HA[ha + 27] - z2 * HA[ha + 34];
+        dy[b] = y0; dy[b + 1] = y1; dy[b + 2] = y2; dy[b + 3] = y3; dy[b + 4] = y4; dy[b + 5] = y5; dy[b + 6] = y6;
+        const dx = y0;
         dzL[4 * q] = wL[4 * q] * (-dx - bzL[4 * q]);
         dzL[4 * q + 1] = wL[4 * q + 1] * (p.lo[q] * dx - dy[b + 1] - bzL[4 * q + 1]);
         for (let r = 0; r < 3; r++) {
