@@ -68,6 +68,9 @@ export function socMaxStep(u: Float64Array, d: Float64Array, o: number, cap: num
   const a = d[o] * d[o] - d[o + 1] * d[o + 1] - d[o + 2] * d[o + 2];
   const b = u[o] * d[o] - u[o + 1] * d[o + 1] - u[o + 2] * d[o + 2];
   const c = socDet(u, o);
+  // u + cap·d still inside (det and first entry positive): by convexity so is the whole segment,
+  // and the root (a square root and a division) is not needed. Most cones are in this case.
+  if (u[o] + cap * d[o] > 0 && (a * cap + 2 * b) * cap + c > 0) return cap;
   const disc = b * b - a * c;
   if (a < 0 || (b < 0 && disc >= 0)) {
     const alpha = c / (-b + Math.sqrt(Math.max(0, disc)));
