@@ -50,17 +50,19 @@ export function pairLagrangian(d: RltData, q: number, rho: number, y: HullMultip
   const w = 1 + Math.min(Math.max(0, y.eta[p.m]), rho);
   const lin = w * (p.fixed - d.localS[p.m]) + Math.max(0, y.pi[p.m]) + (maxTasks?.[p.n] !== undefined ? Math.max(0, y.kappa[p.n]) : 0);
   const mus = [0, 1, 2].map((r) => Math.max(0, y.mu[3 * p.n + r]));
+  // The golden-section search evaluates phi ~60 times a pair (50,000 pairs at the fleet size): the
+  // per-resource constants are taken out of it (the same numbers, computed once).
+  const wT = p.times.map((T) => w * T);
+  const ratios = p.times.map((T, r) => (mus[r] > 0 ? Math.sqrt(w * T / mus[r]) : Infinity));
   const phi = (x: number): number => {
     let v = lin * x;
     for (let r = 0; r < 3; r++) {
-      const T = p.times[r];
-      if (T === 0) continue;
+      if (p.times[r] === 0) continue;
       const lower = r === 0 ? p.lo * x : 0;
-      const mu = mus[r];
-      const ratio = mu > 0 ? Math.sqrt(w * T / mu) : Infinity;
+      const ratio = ratios[r];
       let s = x === 0 ? 0 : Number.isFinite(ratio) ? x * ratio - eps : 1;
       s = Math.min(1, Math.max(lower, s));
-      v += w * T * x * x / (s + eps) + mu * s;
+      v += wT[r] * x * x / (s + eps) + mus[r] * s;
     }
     return v;
   };

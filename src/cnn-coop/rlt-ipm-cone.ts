@@ -2,7 +2,7 @@ import { deadlinePenalty, type RltData } from './rlt-pairs.ts';
 import { hullSolution, type HullOptions } from './rlt-hull.ts';
 import { RLT_EPS, type RltSolution } from './rlt.ts';
 import { ConeKkt, coneProblem, offsets } from './rlt-ipm-kkt.ts';
-import { mul3, socDet, socDivide, socMaxStep, socProduct, socScaling } from './rlt-ipm-soc.ts';
+import { socDet, socDivide, socMaxStep, socProduct, socScaling, wiMul, wMul } from './rlt-ipm-soc.ts';
 import { hullDualBound, hullFeasibleValue, type HullMultipliers } from './rlt-hull-bound.ts';
 
 /**
@@ -98,37 +98,37 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
   for (let m = 0; m < M; m++) cost[P7 + m] = rho;
 
   /** outL/outK = G·y. */
-  const applyG = (y: Float64Array, outL: Float64Array, outK: Float64Array) => {
-    for (let q = 0; q < P; q++) {
-      const v = 7 * q, x = y[v];
-      outL[4 * q] = -x;
-      outL[4 * q + 1] = p.lo[q] * x - y[v + 1];
-      outL[4 * q + 2] = actL[4 * q + 2] ? -y[v + 2] : 0;
-      outL[4 * q + 3] = actL[4 * q + 3] ? -y[v + 3] : 0;
-      for (let r = 0; r < 3; r++) {
-        const k = 9 * q + 3 * r;
-        if (!actK[3 * q + r]) { outK[k] = outK[k + 1] = outK[k + 2] = 0; continue; }
-        const s = y[v + 1 + r], t = y[v + 4 + r];
-        outK[k] = -0.5 * (t + s); outK[k + 1] = 0.5 * (s - t); outK[k + 2] = -x;
-      }
-    }
+  // One sweep, device by device, the server columns summed as the pairs go by (in increasing pair
+  // order, as a column-by-column gather would: the same sums without its strided passes). The
+  // cones' rows are skipped when only the linear ones are read (Δs of a direction).
+  const applyG = (y: Float64Array, outL: Float64Array, outK: Float64Array, cones = true) => {
+    for (let j = 0; j < K; j++) outL[o.O_S + j] = 0;
     for (let m = 0; m < M; m++) {
       const sg = y[P7 + m];
       outL[o.O_SIG + m] = -sg;
       let sx = 0, tot = -sg;
-      for (const q of p.ofDevice[m]) {
-        const v = 7 * q;
-        sx += y[v];
-        tot += p.c[q] * y[v] + p.T[3 * q] * y[v + 4] + p.T[3 * q + 1] * y[v + 5] + p.T[3 * q + 2] * y[v + 6];
+      const mine = p.ofDevice[m];
+      for (let e = 0; e < mine.length; e++) {
+        const q = mine[e], v = 7 * q, x = y[v], n4 = 4 * p.srv[q];
+        outL[4 * q] = -x;
+        outL[4 * q + 1] = p.lo[q] * x - y[v + 1];
+        outL[4 * q + 2] = actL[4 * q + 2] ? -y[v + 2] : 0;
+        outL[4 * q + 3] = actL[4 * q + 3] ? -y[v + 3] : 0;
+        if (cones) for (let r = 0; r < 3; r++) {
+          const k = 9 * q + 3 * r;
+          if (!actK[3 * q + r]) { outK[k] = outK[k + 1] = outK[k + 2] = 0; continue; }
+          const s = y[v + 1 + r], t = y[v + 4 + r];
+          outK[k] = -0.5 * (t + s); outK[k + 1] = 0.5 * (s - t); outK[k + 2] = -x;
+        }
+        sx += x;
+        tot += p.c[q] * x + p.T[3 * q] * y[v + 4] + p.T[3 * q + 1] * y[v + 5] + p.T[3 * q + 2] * y[v + 6];
+        for (let a = 0; a < 4; a++) {
+          const j = p.colOf[n4 + a];
+          if (j >= 0) outL[o.O_S + j] += y[v + (a < 3 ? 1 + a : 0)];
+        }
       }
       outL[o.O_C4 + m] = actL[o.O_C4 + m] ? sx : 0;
       outL[o.O_C10 + m] = actL[o.O_C10 + m] ? tot : 0;
-    }
-    for (let j = 0; j < K; j++) {
-      const a = p.colA[j], at = a < 3 ? 1 + a : 0;
-      let v = 0;
-      for (const q of p.ofServer[p.colN[j]]) v += y[7 * q + at];
-      outL[o.O_S + j] = v;
     }
   };
   /** out = Gᵀ·z. */
@@ -196,9 +196,9 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
   const ry = new Float64Array(NY), rzL = new Float64Array(L), rzK = new Float64Array(9 * P);
   // rsL = s/z and wsL = √(s/z) per linear row, once per iteration (the directions and refinements read them).
   const wL = new Float64Array(L), lamL = new Float64Array(L), rsL = new Float64Array(L), wsL = new Float64Array(L);
-  const Wk = new Float64Array(27 * P), Wik = new Float64Array(27 * P), Winv2 = new Float64Array(27 * P), lamK = new Float64Array(9 * P);
+  const nt = new Float64Array(15 * P), lamK = new Float64Array(9 * P);
   const rhsY = new Float64Array(NY), bzL = new Float64Array(L), bzK = new Float64Array(9 * P);
-  const xiL = new Float64Array(L), xiK = new Float64Array(9 * P), rcK = new Float64Array(9 * P), tmpK = new Float64Array(9 * P);
+  const xiL = new Float64Array(L), xiK = new Float64Array(9 * P), rcK = new Float64Array(9 * P);
   const dy = new Float64Array(NY), dzL = new Float64Array(L), dzK = new Float64Array(9 * P), dsL = new Float64Array(L), dsK = new Float64Array(9 * P), dztK = new Float64Array(9 * P);
   const fY = new Float64Array(NY), fL = new Float64Array(L), fK = new Float64Array(9 * P), gY = new Float64Array(NY), gL = new Float64Array(L), gK = new Float64Array(9 * P), gtK = new Float64Array(9 * P);
   const v3 = new Float64Array(3), v3b = new Float64Array(3);
@@ -213,21 +213,21 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
    * One Newton direction for the complementarity right-hand side rc (scaled space): fills dy, dz,
    * ds, and the scaled ds̃, dz̃ (in dsaL/dzaL, dsaK/dzaK when `keepScaled`).
    */
-  const direction = (rcL: (i: number) => number, rcK: Float64Array, keepScaled: boolean) => {
-    for (let i = 0; i < NY; i++) rhsY[i] = -ry[i];
+  const direction = (sigmaMu: number, rcK: Float64Array, keepScaled: boolean) => {
+    // The predictor's r_c is −λ∘λ, the corrector's −λ∘λ − ds̃ₐ∘dz̃ₐ + σμe (on a linear row, products of numbers).
     for (let i = 0; i < L; i++) {
       if (!actL[i]) { bzL[i] = 0; continue; }
-      xiL[i] = rcL(i) / lamL[i];
+      xiL[i] = (keepScaled ? -lamL[i] * lamL[i] : -lamL[i] * lamL[i] - dsaL[i] * dzaL[i] + sigmaMu) / lamL[i];
       bzL[i] = -rzL[i] - wsL[i] * xiL[i];
     }
     for (let k = 0; k < 3 * P; k++) {
       const i = 3 * k;
       if (!actK[k]) { bzK[i] = bzK[i + 1] = bzK[i + 2] = 0; continue; }
       socDivide(lamK, rcK, i, xiK);
-      mul3(Wk, 9 * k, xiK, i, tmpK, i);
-      for (let j = 0; j < 3; j++) bzK[i + j] = -rzK[i + j] - tmpK[i + j];
+      wMul(nt, 5 * k, xiK, i, v3, 0);
+      bzK[i] = -rzK[i] - v3[0]; bzK[i + 1] = -rzK[i + 1] - v3[1]; bzK[i + 2] = -rzK[i + 2] - v3[2];
     }
-    kkt.solve(rhsY, bzL, bzK, Wik, dy, dzL, dzK, dztK);
+    kkt.solve(rhsY, bzL, bzK, dy, dzL, dzK, dztK);
     // Iterative refinement of the full system in scaled form (Gᵀ W⁻¹ dz̃ = r_y, W⁻¹G Δy − dz̃ = W⁻¹b_z):
     // the cones' W reach condition numbers near 1/μ, so a direct solve alone loses the primal rows.
     // The predictor only sets the step and σ: unrefined far from the optimum, once nearer; the
@@ -235,26 +235,26 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     // optimum costs up to 1.8× the iterations; the predictor's costs nothing while the gap is above
     // 1e-3, but below it an unrefined predictor makes Mehrotra's σ ≈ 1 and the gap stalls.
     for (let round = 0, rounds = keepScaled ? (lastRel < PREDICTOR_REFINED ? 1 : 0) : refine; round < rounds; round++) {
+      // The residuals, with their max-norm and the right-hand side's taken in the same sweeps.
+      let res = 0, scale = 0;
       applyGt(dzL, dzK, fY);
-      for (let i = 0; i < NY; i++) fY[i] = rhsY[i] - fY[i];
-      applyG(dy, fL, fK);
-      for (let i = 0; i < L; i++) fL[i] = actL[i] ? bzL[i] - fL[i] + rsL[i] * dzL[i] : 0;
+      for (let i = 0; i < NY; i++) { const f = rhsY[i] - fY[i]; fY[i] = f; res = Math.max(res, Math.abs(f)); scale = Math.max(scale, Math.abs(rhsY[i])); }
+      applyG(dy, fL, fK, true);
+      for (let i = 0; i < L; i++) {
+        const f = actL[i] ? bzL[i] - fL[i] + rsL[i] * dzL[i] : 0;
+        fL[i] = f; res = Math.max(res, Math.abs(f)); scale = Math.max(scale, Math.abs(bzL[i]));
+      }
       for (let k = 0; k < 3 * P; k++) {
         const i = 3 * k;
         if (!actK[k]) { fK[i] = fK[i + 1] = fK[i + 2] = 0; continue; }
         for (let j = 0; j < 3; j++) v3[j] = bzK[i + j] - fK[i + j];
-        mul3(Wik, 9 * k, v3, 0, v3b, 0);
+        wiMul(nt, 5 * k, v3, 0, v3b, 0);
         for (let j = 0; j < 3; j++) v3b[j] += dztK[i + j];
-        mul3(Wk, 9 * k, v3b, 0, fK, i);
+        wMul(nt, 5 * k, v3b, 0, fK, i);
+        res = Math.max(res, Math.abs(fK[i]), Math.abs(fK[i + 1]), Math.abs(fK[i + 2]));
       }
-      if (round === 0 && !keepScaled) {
-        let res = 0, scale = 0;
-        for (let i = 0; i < NY; i++) { res = Math.max(res, Math.abs(fY[i])); scale = Math.max(scale, Math.abs(rhsY[i])); }
-        for (let i = 0; i < L; i++) { res = Math.max(res, Math.abs(fL[i])); scale = Math.max(scale, Math.abs(bzL[i])); }
-        for (let i = 0; i < 9 * P; i++) res = Math.max(res, Math.abs(fK[i]));
-        if (res <= REFINE_SKIP * scale) break;
-      }
-      kkt.solve(fY, fL, fK, Wik, gY, gL, gK, gtK);
+      if (round === 0 && !keepScaled && res <= REFINE_SKIP * scale) break;
+      kkt.solve(fY, fL, fK, gY, gL, gK, gtK);
       for (let i = 0; i < NY; i++) dy[i] += gY[i];
       for (let i = 0; i < L; i++) dzL[i] += gL[i];
       for (let i = 0; i < 9 * P; i++) { dzK[i] += gK[i]; dztK[i] += gtK[i]; }
@@ -263,7 +263,7 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     // (CVXOPT's way: λ∘(ds̃ + dz̃) = r_c holds exactly where W is ill-conditioned); for a linear
     // row from its primal row, G·Δy + Δs = −r_z, so the linear rows (C4, C9, C11–C13) stay
     // feasible to rounding once reached.
-    applyG(dy, fL, fK);
+    applyG(dy, fL, fK, false);
     for (let i = 0; i < L; i++) {
       if (!actL[i]) { dsL[i] = dzL[i] = 0; continue; }
       const w = wsL[i];
@@ -273,9 +273,9 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     for (let k = 0; k < 3 * P; k++) {
       const i = 3 * k;
       if (!actK[k]) { dsK[i] = dsK[i + 1] = dsK[i + 2] = 0; continue; }
-      for (let j = 0; j < 3; j++) tmpK[i + j] = xiK[i + j] - dztK[i + j];
-      mul3(Wk, 9 * k, tmpK, i, dsK, i);
-      if (keepScaled) for (let j = 0; j < 3; j++) { dsaK[i + j] = tmpK[i + j]; dzaK[i + j] = dztK[i + j]; }
+      for (let j = 0; j < 3; j++) v3[j] = xiK[i + j] - dztK[i + j];
+      wMul(nt, 5 * k, v3, 0, dsK, i);
+      if (keepScaled) for (let j = 0; j < 3; j++) { dsaK[i + j] = v3[j]; dzaK[i + j] = dztK[i + j]; }
     }
   };
   /** Largest steps keeping the slacks (primal) and the multipliers (dual) in their cones. */
@@ -311,23 +311,27 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
   // cones' scalings are ill-conditioned and the last steps can stall or leave the cone.
   const best = { gap: Infinity, rel: Infinity, pres: Infinity, dres: Infinity, y: new Float64Array(NY), zL: new Float64Array(L) };
   for (;;) {
-    // Residuals r_y = c + Gᵀz, r_z = G·y + s − h.
+    // Residuals r_y = c + Gᵀz, r_z = G·y + s − h, with their norms, sᵀz and the objective in the same sweeps.
     applyGt(zL, zK, ry);
-    for (let i = 0; i < NY; i++) ry[i] += cost[i];
-    applyG(y, rzL, rzK);
-    pres = 0;
-    for (let i = 0; i < L; i++) { rzL[i] = actL[i] ? rzL[i] + sL[i] - hL[i] : 0; pres = Math.max(pres, Math.abs(rzL[i])); }
-    for (let k = 0; k < 3 * P; k++) {
-      const i = 3 * k;
-      if (actK[k]) { rzK[i] += sK[i] - hK[i]; rzK[i + 1] += sK[i + 1] - hK[i + 1]; rzK[i + 2] += sK[i + 2] - hK[i + 2]; }
-    }
-    pres /= hmax;
+    let pobj = d.allLocalS;
     dres = 0;
+    for (let i = 0; i < NY; i++) { ry[i] += cost[i]; rhsY[i] = -ry[i]; pobj += cost[i] * y[i]; }
     for (let i = 0; i < P7; i++) dres = Math.max(dres, Math.abs(ry[i]) / cpair);
     for (let m = 0; m < M; m++) dres = Math.max(dres, Math.abs(ry[P7 + m]) / rho);
-    gap = gapAt(0);
-    let pobj = d.allLocalS;
-    for (let i = 0; i < NY; i++) pobj += cost[i] * y[i];
+    applyG(y, rzL, rzK);
+    pres = 0; gap = 0;
+    for (let i = 0; i < L; i++) {
+      if (!actL[i]) { rzL[i] = 0; continue; }
+      rzL[i] = rzL[i] + sL[i] - hL[i]; pres = Math.max(pres, Math.abs(rzL[i]));
+      gap += sL[i] * zL[i];
+    }
+    for (let k = 0; k < 3 * P; k++) {
+      const i = 3 * k;
+      if (!actK[k]) continue;
+      rzK[i] += sK[i] - hK[i]; rzK[i + 1] += sK[i + 1] - hK[i + 1]; rzK[i + 2] += sK[i + 2] - hK[i + 2];
+      gap += sK[i] * zK[i] + sK[i + 1] * zK[i + 1] + sK[i + 2] * zK[i + 2];
+    }
+    pres /= hmax;
     if (!Number.isFinite(gap) || !Number.isFinite(pobj) || !Number.isFinite(dres)) break;
     const rel = gap / (1 + Math.abs(pobj));
     opts.onIteration?.({ it, objective: pobj, gap, primalResidual: pres, dualResidual: dres, stepPrimal: lastAp, stepDual: lastAd });
@@ -341,23 +345,23 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     it++;
     const mu = gap / nu;
     for (let i = 0; i < L; i++) if (actL[i]) { wL[i] = zL[i] / sL[i]; lamL[i] = Math.sqrt(sL[i] * zL[i]); rsL[i] = sL[i] / zL[i]; wsL[i] = Math.sqrt(rsL[i]); } else wL[i] = 1;
-    for (let k = 0; k < 3 * P; k++) if (actK[k]) socScaling(sK, zK, 3 * k, Wk, Wik, Winv2, 9 * k, lamK);
-    kkt.factor(wL, Winv2);
-    // Predictor: rc = −λ∘λ.
-    for (let k = 0; k < 3 * P; k++) if (actK[k]) { socProduct(lamK, lamK, 3 * k, rcK); for (let j = 0; j < 3; j++) rcK[3 * k + j] = -rcK[3 * k + j]; }
-    direction((i) => -lamL[i] * lamL[i], rcK, true);
+    // The cones' scalings, and the predictor's rc = −λ∘λ with them.
+    for (let k = 0; k < 3 * P; k++) if (actK[k]) { socScaling(sK, zK, 3 * k, nt, 5 * k, lamK); socProduct(lamK, lamK, 3 * k, rcK); for (let j = 0; j < 3; j++) rcK[3 * k + j] = -rcK[3 * k + j]; }
+    kkt.factor(wL, nt);
+    direction(0, rcK, true);
     const aAff = maxStep();
     const sigma = Math.min(1, Math.max(0, (gapAt(aAff) / gap) ** 3));
-    // Corrector: rc = −λ∘λ − ds̃ₐ∘dz̃ₐ + σμe.
+    // Corrector: rc = −λ∘λ − ds̃ₐ∘dz̃ₐ + σμe, from the predictor's −λ∘λ still in rcK.
     for (let k = 0; k < 3 * P; k++) {
       if (!actK[k]) continue;
       const i = 3 * k;
-      socProduct(lamK, lamK, i, rcK);
-      socProduct(dsaK, dzaK, i, tmpK);
-      for (let j = 0; j < 3; j++) rcK[i + j] = -rcK[i + j] - tmpK[i + j];
+      const a0 = dsaK[i], a1 = dsaK[i + 1], a2 = dsaK[i + 2], b0 = dzaK[i], b1 = dzaK[i + 1], b2 = dzaK[i + 2];
+      rcK[i] = rcK[i] - (a0 * b0 + a1 * b1 + a2 * b2);
+      rcK[i + 1] = rcK[i + 1] - (a0 * b1 + b0 * a1);
+      rcK[i + 2] = rcK[i + 2] - (a0 * b2 + b0 * a2);
       rcK[i] += sigma * mu;
     }
-    direction((i) => -lamL[i] * lamL[i] - dsaL[i] * dzaL[i] + sigma * mu, rcK, false);
+    direction(sigma * mu, rcK, false);
     // Separate primal and dual step lengths (as LP interior-point codes do): each side goes as far
     // as its own cones allow.
     const [ap0, ad0] = maxSteps();

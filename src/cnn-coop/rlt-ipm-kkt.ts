@@ -1,5 +1,5 @@
 import { choleskyInPlace, choleskySolve } from './dense.ts';
-import { mul3 } from './rlt-ipm-soc.ts';
+import { chol7, solve7, solve7Unit } from './rlt-ipm-block7.ts';
 import type { RltData } from './rlt-pairs.ts';
 
 /**
@@ -88,6 +88,9 @@ export const offsets = (p: ConeProblem) => {
 };
 
 
+/** Packed offsets (rlt-ipm-block7.ts) of the entries (s_r, x) and (t_r, x) of a pair's block, r = 0..2. */
+const S_ROW0 = [1, 3, 6], T_ROW0 = [10, 15, 21];
+
 export class ConeKkt {
   private readonly H: Float64Array;
   /** Per pair, H⁻¹ times C10's column, C4's (= the load row's) and each share row's: 5 × 7 at 35q. */
@@ -103,11 +106,17 @@ export class ConeKkt {
   private readonly rhsD: Float64Array;
   private readonly rhsS: Float64Array;
   private readonly o: ReturnType<typeof offsets>;
+  /** The fill-in's per-device columns, FILL_BATCH devices at stride 4N. */
+  private readonly ej: Int32Array;
+  private readonly e1: Float64Array;
+  private readonly e2: Float64Array;
+  private readonly f1: Float64Array;
+  private readonly f2: Float64Array;
   private wL!: Float64Array;
-  private Winv2!: Float64Array;
+  private nt!: Float64Array;
 
   constructor(private readonly p: ConeProblem) {
-    this.H = new Float64Array(49 * p.P);
+    this.H = new Float64Array(28 * p.P);
     this.HA = new Float64Array(35 * p.P);
     this.Sdd = new Float64Array(3 * p.M);
     this.Sinv = new Float64Array(3 * p.M);
@@ -115,49 +124,60 @@ export class ConeKkt {
     this.V2 = new Float64Array(4 * p.P);
     this.blockS = new Float64Array(16 * p.N);
     this.S = new Float64Array(p.K * p.K);
-    this.r1 = new Float64Array(7 * p.P + p.M);
+    this.r1 = new Float64Array(p.M);
     this.u = new Float64Array(7 * p.P + p.M);
     this.rhsD = new Float64Array(2 * p.M);
     this.rhsS = new Float64Array(p.K);
     this.o = offsets(p);
+    const nf = FILL_BATCH * 4 * p.N;
+    this.ej = new Int32Array(nf);
+    this.e1 = new Float64Array(nf); this.e2 = new Float64Array(nf); this.f1 = new Float64Array(nf); this.f2 = new Float64Array(nf);
   }
 
-  /** Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), Winv2 per cone (9 at 9·(3q+r)). */
-  factor(wL: Float64Array, Winv2: Float64Array): void {
-    this.wL = wL; this.Winv2 = Winv2;
+  /** Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), nt per cone (rlt-ipm-soc.ts's socScaling, 5 at 5·(3q+r)). */
+  factor(wL: Float64Array, nt: Float64Array): void {
+    this.wL = wL; this.nt = nt;
     const { p, H, Sdd, V1, V2, blockS, o, HA } = this;
     Sdd.fill(0); blockS.fill(0);
     for (let q = 0; q < p.P; q++) {
-      const b = 49 * q;
-      H.fill(0, b, b + 49);
-      const lo = p.lo[q];
-      let w = wL[4 * q];
-      H[b] += w;
-      w = wL[4 * q + 1];
-      H[b] += lo * lo * w; H[b + 1] -= lo * w; H[b + 7] -= lo * w; H[b + 8] += w;
+      // H_q packed (rlt-ipm-block7.ts): every entry written once, the zeros included, no fill.
+      const b = 28 * q, lo = p.lo[q], w1 = wL[4 * q + 1];
+      let h00 = wL[4 * q];
+      h00 += lo * lo * w1;
+      let h10 = -(lo * w1);
+      H[b + 4] = 0; H[b + 7] = 0; H[b + 8] = 0; H[b + 12] = 0; H[b + 13] = 0; H[b + 16] = 0;
+      H[b + 18] = 0; H[b + 19] = 0; H[b + 22] = 0; H[b + 23] = 0; H[b + 25] = 0; H[b + 26] = 0;
       for (let r = 0; r < 3; r++) {
-        const sr = 1 + r, tr = 4 + r;
-        if (!p.used[3 * q + r]) { H[b + 8 * sr] = 1; H[b + 8 * tr] = 1; continue; }
-        if (r > 0) H[b + 8 * sr] += wL[4 * q + 1 + r];
+        const iS = S_ROW0[r], iT = T_ROW0[r];
+        if (!p.used[3 * q + r]) {
+          if (r > 0) H[b + iS] = 0;
+          H[b + iS + 1 + r] = 1; H[b + iT] = 0; H[b + iT + 1 + r] = 0; H[b + iT + 4 + r] = 1;
+          continue;
+        }
         // Aᵀ·W⁻²·A for the cone rows (−(s+t)/2, (s−t)/2, −x) in the coordinates (x, s, t).
-        const v = 9 * (3 * q + r);
-        const V00 = Winv2[v], V01 = Winv2[v + 1], V02 = Winv2[v + 2], V11 = Winv2[v + 4], V12 = Winv2[v + 5], V22 = Winv2[v + 8];
+        // W⁻² = W⁻¹·W⁻¹ from W⁻¹ = (2(Jv)(Jv)ᵀ − J)/β.
+        const c = 5 * (3 * q + r), ib = nt[c + 1], v0 = nt[c + 2], v1 = nt[c + 3], v2 = nt[c + 4];
+        const i00 = (2 * v0 * v0 - 1) * ib, i11 = (2 * v1 * v1 + 1) * ib, i22 = (2 * v2 * v2 + 1) * ib;
+        const i01 = -2 * v0 * v1 * ib, i02 = -2 * v0 * v2 * ib, i12 = 2 * v1 * v2 * ib;
+        const V00 = i00 * i00 + i01 * i01 + i02 * i02, V11 = i01 * i01 + i11 * i11 + i12 * i12, V22 = i02 * i02 + i12 * i12 + i22 * i22;
+        const V01 = i00 * i01 + i01 * i11 + i02 * i12, V02 = i00 * i02 + i01 * i12 + i02 * i22, V12 = i01 * i02 + i11 * i12 + i12 * i22;
         const hs = 0.5 * (V02 - V12), ht = 0.5 * (V02 + V12), hst = 0.25 * (V00 - V11);
-        H[b] += V22;
-        H[b + sr] += hs; H[b + 7 * sr] += hs;
-        H[b + tr] += ht; H[b + 7 * tr] += ht;
-        H[b + 8 * sr] += 0.25 * (V00 - 2 * V01 + V11);
-        H[b + 8 * tr] += 0.25 * (V00 + 2 * V01 + V11);
-        H[b + 7 * sr + tr] += hst; H[b + 7 * tr + sr] += hst;
+        h00 += V22;
+        if (r === 0) h10 += hs; else H[b + iS] = hs;
+        H[b + iT] = ht;
+        H[b + iS + 1 + r] = (r === 0 ? w1 : wL[4 * q + 1 + r]) + 0.25 * (V00 - 2 * V01 + V11);
+        H[b + iT + 4 + r] = 0.25 * (V00 + 2 * V01 + V11);
+        H[b + iT + 1 + r] = hst;
       }
+      H[b] = h00; H[b + 1] = h10;
       chol7(H, b);
       const m = p.dev[q], n = p.srv[q], c = p.c[q];
       const T0 = p.T[3 * q], T1 = p.T[3 * q + 1], T2 = p.T[3 * q + 2];
       // H⁻¹ a10 (C10's column), then each server column's H⁻¹ a_j.
       // The columns are solved in place in HA (no copies); a unit column's forward pass starts at its row.
       const ha = 35 * q;
-      HA.fill(0, ha, ha + 35);
-      HA[ha] = c; HA[ha + 4] = T0; HA[ha + 5] = T1; HA[ha + 6] = T2;
+      // Every column that exists is written in full below; the others stay 0 from construction.
+      HA[ha] = c; HA[ha + 1] = 0; HA[ha + 2] = 0; HA[ha + 3] = 0; HA[ha + 4] = T0; HA[ha + 5] = T1; HA[ha + 6] = T2;
       solve7(H, b, HA, ha);
       Sdd[3 * m + 1] += HA[ha];
       Sdd[3 * m + 2] += c * HA[ha] + T0 * HA[ha + 4] + T1 * HA[ha + 5] + T2 * HA[ha + 6];
@@ -188,7 +208,12 @@ export class ConeKkt {
       for (let k = 0; k < K; k++) if (p.colN[k] === n) S[j * K + k] = blockS[16 * n + 4 * a + p.colA[k]];
       S[j * K + j] += 1 / wL[o.O_S + j];
     }
-    const ej = new Int32Array(4 * p.N), e1 = new Float64Array(4 * p.N), e2 = new Float64Array(4 * p.N), f1 = new Float64Array(4 * p.N), f2 = new Float64Array(4 * p.N);
+    // Each device subtracts its rank-2 term E_mᵀ·Sinv_m·E_m from S. Devices that reach every server
+    // column (the fleet case) are applied FILL_BATCH at a time, each entry of S loaded and stored
+    // once per batch; the subtractions stay in device order, so S is the same to the bit.
+    const { ej, e1, e2, f1, f2 } = this;
+    const C = 4 * p.N;
+    let nb = 0;
     for (let m = 0; m < p.M; m++) {
       const mine = p.ofDevice[m];
       if (mine.length === 0) { Sinv[3 * m] = 1; Sinv[3 * m + 1] = 0; Sinv[3 * m + 2] = 1; continue; }
@@ -198,103 +223,91 @@ export class ConeKkt {
       const det = a11 * a22 - a12 * a12;
       const i11 = a22 / det, i12 = -a12 / det, i22 = a11 / det;
       Sinv[3 * m] = i11; Sinv[3 * m + 1] = i12; Sinv[3 * m + 2] = i22;
-      let ne = 0;
+      const base = nb * C;
+      let ne = base;
       for (let t = 0; t < mine.length; t++) {
         const q = mine[t], n = p.srv[q];
         for (let a = 0; a < 4; a++) {
           const j = p.colOf[4 * n + a];
           if (j < 0) continue;
-          ej[ne] = j; e1[ne] = V1[4 * q + a]; e2[ne] = V2[4 * q + a];
-          f1[ne] = i11 * e1[ne] + i12 * e2[ne]; f2[ne] = i12 * e1[ne] + i22 * e2[ne];
+          const v1 = V1[4 * q + a], v2 = V2[4 * q + a];
+          ej[ne] = j; e1[ne] = v1; e2[ne] = v2;
+          f1[ne] = i11 * v1 + i12 * v2; f2[ne] = i12 * v1 + i22 * v2;
           ne++;
         }
       }
+      ne -= base;
       // Columns are visited in increasing order (pairs of a device by server), so y ≥ x is the upper triangle.
       if (ne === K) {
-        // The device reaches every server column (ej[x] = x, the fleet case): the same update without the index lookups.
-        for (let x = 0; x < K; x++) {
-          const row = x * K, v1 = e1[x], v2 = e2[x];
-          for (let y = x; y < K; y++) S[row + y] -= v1 * f1[y] + v2 * f2[y];
-        }
-      } else {
-        for (let x = 0; x < ne; x++) {
-          const row = ej[x] * K, v1 = e1[x], v2 = e2[x];
-          for (let y = x; y < ne; y++) S[row + ej[y]] -= v1 * f1[y] + v2 * f2[y];
-        }
+        if (++nb === FILL_BATCH) { fillBatch(S, K, C, e1, e2, f1, f2); nb = 0; }
+        continue;
       }
+      for (let k = 0; k < nb; k++) fillFull(S, K, k * C, e1, e2, f1, f2);
+      for (let x = base; x < base + ne; x++) {
+        const row = ej[x] * K, v1 = e1[x], v2 = e2[x];
+        for (let y = x; y < base + ne; y++) S[row + ej[y]] -= v1 * f1[y] + v2 * f2[y];
+      }
+      nb = 0;
     }
+    for (let k = 0; k < nb; k++) fillFull(S, K, k * C, e1, e2, f1, f2);
     for (let j = 0; j < K; j++) for (let k = j + 1; k < K; k++) S[k * K + j] = S[j * K + k];
     choleskyInPlace(S, K);
   }
 
   /**
    * Solves the KKT system at the last factorisation: ry over y (7P + M), bzL / bzK over the
-   * linear / cone rows, Wi = W⁻¹ per cone; writes dy, dzL, dzK and the cones' scaled dz̃ = W·Δz.
+   * linear / cone rows; writes dy, dzL, dzK and the cones' scaled dz̃ = W·Δz.
    * The local rows are folded into r1 and the reduced system [H G_Cᵀ; G_C −W_C²] is solved.
+   * Two sweeps over the pairs: the first builds r1 and u = H⁻¹r1 pair by pair and adds u into the
+   * coupling right-hand sides, the second forms Δy and the local rows' Δz (the pairs of a server
+   * are in increasing order, so the sums are the same, to the bit, as column by column).
    */
-  solve(ry: Float64Array, bzL: Float64Array, bzK: Float64Array, Wi: Float64Array, dy: Float64Array, dzL: Float64Array, dzK: Float64Array, dztK: Float64Array): void {
-    const { p, r1, o, wL, Winv2 } = this;
-    const P7 = 7 * p.P;
-    r1.set(ry);
-    const v = new Float64Array(3);
-    for (let q = 0; q < p.P; q++) {
-      const b = 7 * q;
-      r1[b] -= wL[4 * q] * bzL[4 * q];
-      const t = wL[4 * q + 1] * bzL[4 * q + 1];
-      r1[b] += p.lo[q] * t; r1[b + 1] -= t;
-      for (let r = 0; r < 3; r++) {
-        if (!p.used[3 * q + r]) continue;
-        if (r > 0) r1[b + 1 + r] -= wL[4 * q + 1 + r] * bzL[4 * q + 1 + r];
-        const k = 3 * (3 * q + r);
-        mul3(Winv2, 3 * k, bzK, k, v, 0);
-        r1[b] -= v[2]; r1[b + 1 + r] += 0.5 * (v[1] - v[0]); r1[b + 4 + r] -= 0.5 * (v[0] + v[1]);
-      }
-    }
-    for (let m = 0; m < p.M; m++) r1[P7 + m] -= wL[o.O_SIG + m] * bzL[o.O_SIG + m];
-    this.reduced(r1, bzL, dy, dzL);
-    // The local rows' Δz = W⁻²(G Δy − b_z).
-    for (let q = 0; q < p.P; q++) {
-      const b = 7 * q;
-      dzL[4 * q] = wL[4 * q] * (-dy[b] - bzL[4 * q]);
-      dzL[4 * q + 1] = wL[4 * q + 1] * (p.lo[q] * dy[b] - dy[b + 1] - bzL[4 * q + 1]);
-      for (let r = 0; r < 3; r++) {
-        if (!p.used[3 * q + r]) { if (r > 0) dzL[4 * q + 1 + r] = 0; dzK[9 * q + 3 * r] = dzK[9 * q + 3 * r + 1] = dzK[9 * q + 3 * r + 2] = 0; continue; }
-        if (r > 0) dzL[4 * q + 1 + r] = wL[4 * q + 1 + r] * (-dy[b + 1 + r] - bzL[4 * q + 1 + r]);
-        const k = 9 * q + 3 * r;
-        const ds = dy[b + 1 + r], dt = dy[b + 4 + r];
-        v[0] = -0.5 * (dt + ds) - bzK[k]; v[1] = 0.5 * (ds - dt) - bzK[k + 1]; v[2] = -dy[b] - bzK[k + 2];
-        // dz̃ = W⁻¹(GΔy − b_z) and Δz = W⁻¹dz̃: the scaled step is what the complementarity row needs exactly.
-        mul3(Wi, 3 * k, v, 0, dztK, k);
-        mul3(Wi, 3 * k, dztK, k, dzK, k);
-      }
-    }
-    for (let m = 0; m < p.M; m++) dzL[o.O_SIG + m] = wL[o.O_SIG + m] * (-dy[P7 + m] - bzL[o.O_SIG + m]);
-  }
-
-  /** The reduced system [H G_Cᵀ; G_C −W_C²][dy; dz_C] = [r1; b_C] (b_C read from bz's coupling rows). */
-  private reduced(r1: Float64Array, bzL: Float64Array, dy: Float64Array, dzL: Float64Array): void {
-    const { p, H, u, o, wL, Sinv, V1, V2, rhsD, rhsS, S } = this;
+  solve(ry: Float64Array, bzL: Float64Array, bzK: Float64Array, dy: Float64Array, dzL: Float64Array, dzK: Float64Array, dztK: Float64Array): void {
+    const { p, H, u, o, wL, nt, Sinv, V1, V2, rhsD, rhsS, S, r1 } = this;
     const P7 = 7 * p.P, K = p.K;
-    u.set(r1);
-    for (let q = 0; q < p.P; q++) solve7(H, 49 * q, u, 7 * q);
-    for (let m = 0; m < p.M; m++) u[P7 + m] /= wL[o.O_SIG + m];
-    // Coupling right-hand side G_C·u − b_C, devices eliminated.
-    for (let j = 0; j < K; j++) {
-      const a = p.colA[j];
-      let acc = -bzL[o.O_S + j];
-      for (const q of p.ofServer[p.colN[j]]) acc += u[7 * q + (a < 3 ? 1 + a : 0)];
-      rhsS[j] = acc;
-    }
+    for (let j = 0; j < K; j++) rhsS[j] = -bzL[o.O_S + j];
     for (let m = 0; m < p.M; m++) {
+      const is = o.O_SIG + m;
+      const rs = ry[P7 + m] - wL[is] * bzL[is];
+      r1[m] = rs;
+      u[P7 + m] = rs / wL[is];
       const mine = p.ofDevice[m];
-      if (mine.length === 0) { rhsD[2 * m] = 0; rhsD[2 * m + 1] = 0; continue; }
       let d1 = -bzL[o.O_C4 + m], d2 = -bzL[o.O_C10 + m] - u[P7 + m];
-      for (const q of mine) {
-        const b = 7 * q;
+      for (let t = 0; t < mine.length; t++) {
+        const q = mine[t], b = 7 * q, n = p.srv[q];
+        for (let i = 0; i < 7; i++) u[b + i] = ry[b + i];
+        u[b] -= wL[4 * q] * bzL[4 * q];
+        const tb = wL[4 * q + 1] * bzL[4 * q + 1];
+        u[b] += p.lo[q] * tb; u[b + 1] -= tb;
+        for (let r = 0; r < 3; r++) {
+          if (!p.used[3 * q + r]) continue;
+          if (r > 0) u[b + 1 + r] -= wL[4 * q + 1 + r] * bzL[4 * q + 1 + r];
+          // v = W⁻²·b_z, as W⁻¹(W⁻¹b_z).
+          const k = 9 * q + 3 * r, c = 5 * (3 * q + r);
+          const ib = nt[c + 1], n0 = nt[c + 2], n1 = nt[c + 3], n2 = nt[c + 4];
+          const b0 = bzK[k], b1 = bzK[k + 1], b2 = bzK[k + 2];
+          const tb = 2 * (n0 * b0 - n1 * b1 - n2 * b2);
+          const e0 = ib * (n0 * tb - b0), e1 = ib * (b1 - n1 * tb), e2 = ib * (b2 - n2 * tb);
+          const te = 2 * (n0 * e0 - n1 * e1 - n2 * e2);
+          const v0 = ib * (n0 * te - e0), v1 = ib * (e1 - n1 * te), v2 = ib * (e2 - n2 * te);
+          u[b] -= v2; u[b + 1 + r] += 0.5 * (v1 - v0); u[b + 4 + r] -= 0.5 * (v0 + v1);
+        }
+        solve7(H, 28 * q, u, b);
+        for (let a = 0; a < 4; a++) {
+          const j = p.colOf[4 * n + a];
+          if (j >= 0) rhsS[j] += u[b + (a < 3 ? 1 + a : 0)];
+        }
         d1 += u[b];
         d2 += p.c[q] * u[b] + p.T[3 * q] * u[b + 4] + p.T[3 * q + 1] * u[b + 5] + p.T[3 * q + 2] * u[b + 6];
       }
+      if (mine.length === 0) { d1 = 0; d2 = 0; }
       rhsD[2 * m] = d1; rhsD[2 * m + 1] = d2;
+    }
+    // Devices eliminated from the coupling right-hand side (after every pair's u, as column by column).
+    for (let m = 0; m < p.M; m++) {
+      const mine = p.ofDevice[m];
+      if (mine.length === 0) continue;
+      const d1 = rhsD[2 * m], d2 = rhsD[2 * m + 1];
       const p1 = Sinv[3 * m] * d1 + Sinv[3 * m + 1] * d2, p2 = Sinv[3 * m + 1] * d1 + Sinv[3 * m + 2] * d2;
       for (const q of mine) {
         const n = p.srv[q];
@@ -306,9 +319,10 @@ export class ConeKkt {
     }
     choleskySolve(S, K, rhsS);
     for (let j = 0; j < K; j++) dzL[o.O_S + j] = rhsS[j];
+    const HA = this.HA;
     for (let m = 0; m < p.M; m++) {
       const mine = p.ofDevice[m];
-      if (mine.length === 0) { dzL[o.O_C4 + m] = 0; dzL[o.O_C10 + m] = 0; continue; }
+      if (mine.length === 0) { dzL[o.O_C4 + m] = 0; dzL[o.O_C10 + m] = 0; dy[P7 + m] = r1[m] / wL[o.O_SIG + m]; continue; }
       let d1 = rhsD[2 * m], d2 = rhsD[2 * m + 1];
       for (const q of mine) {
         const n = p.srv[q];
@@ -317,73 +331,72 @@ export class ConeKkt {
           if (j >= 0) { d1 -= V1[4 * q + a] * rhsS[j]; d2 -= V2[4 * q + a] * rhsS[j]; }
         }
       }
-      dzL[o.O_C4 + m] = Sinv[3 * m] * d1 + Sinv[3 * m + 1] * d2;
-      dzL[o.O_C10 + m] = Sinv[3 * m + 1] * d1 + Sinv[3 * m + 2] * d2;
+      const z4 = Sinv[3 * m] * d1 + Sinv[3 * m + 1] * d2, z10 = Sinv[3 * m + 1] * d1 + Sinv[3 * m + 2] * d2;
+      dzL[o.O_C4 + m] = z4; dzL[o.O_C10 + m] = z10;
+      dy[P7 + m] = (r1[m] + z10) / wL[o.O_SIG + m];
+      // Δy = H⁻¹(r1 − G_Cᵀ Δz_C) = u − Σ_j Δz_j·H⁻¹a_j (the H⁻¹a_j kept from the factorisation),
+      // then the local rows' Δz = W⁻²(G Δy − b_z).
+      for (const q of mine) {
+        const b = 7 * q, n = p.srv[q], ha = 35 * q;
+        let zx = z4;
+        const jl = p.colOf[4 * n + 3];
+        if (jl >= 0) zx += rhsS[jl];
+        const j0 = p.colOf[4 * n], j1 = p.colOf[4 * n + 1], j2 = p.colOf[4 * n + 2];
+        const z0 = j0 >= 0 ? rhsS[j0] : 0, z1 = j1 >= 0 ? rhsS[j1] : 0, z2 = j2 >= 0 ? rhsS[j2] : 0;
+        const y0 = u[b + 0] - z10 * HA[ha + 0] - zx * HA[ha + 7] - z0 * HA[ha + 14] - z1 * HA[ha + 21] - z2 * HA[ha + 28];
+        const y1 = u[b + 1] - z10 * HA[ha + 1] - zx * HA[ha + 8] - z0 * HA[ha + 15] - z1 * HA[ha + 22] - z2 * HA[ha + 29];
+        const y2 = u[b + 2] - z10 * HA[ha + 2] - zx * HA[ha + 9] - z0 * HA[ha + 16] - z1 * HA[ha + 23] - z2 * HA[ha + 30];
+        const y3 = u[b + 3] - z10 * HA[ha + 3] - zx * HA[ha + 10] - z0 * HA[ha + 17] - z1 * HA[ha + 24] - z2 * HA[ha + 31];
+        const y4 = u[b + 4] - z10 * HA[ha + 4] - zx * HA[ha + 11] - z0 * HA[ha + 18] - z1 * HA[ha + 25] - z2 * HA[ha + 32];
+        const y5 = u[b + 5] - z10 * HA[ha + 5] - zx * HA[ha + 12] - z0 * HA[ha + 19] - z1 * HA[ha + 26] - z2 * HA[ha + 33];
+        const y6 = u[b + 6] - z10 * HA[ha + 6] - zx * HA[ha + 13] - z0 * HA[ha + 20] - z1 * HA[ha + 27] - z2 * HA[ha + 34];
+        dy[b] = y0; dy[b + 1] = y1; dy[b + 2] = y2; dy[b + 3] = y3; dy[b + 4] = y4; dy[b + 5] = y5; dy[b + 6] = y6;
+        const dx = y0;
+        dzL[4 * q] = wL[4 * q] * (-dx - bzL[4 * q]);
+        dzL[4 * q + 1] = wL[4 * q + 1] * (p.lo[q] * dx - dy[b + 1] - bzL[4 * q + 1]);
+        for (let r = 0; r < 3; r++) {
+          const k = 9 * q + 3 * r;
+          if (!p.used[3 * q + r]) { if (r > 0) dzL[4 * q + 1 + r] = 0; dzK[k] = dzK[k + 1] = dzK[k + 2] = 0; continue; }
+          if (r > 0) dzL[4 * q + 1 + r] = wL[4 * q + 1 + r] * (-dy[b + 1 + r] - bzL[4 * q + 1 + r]);
+          const ds = dy[b + 1 + r], dt = dy[b + 4 + r];
+          const v0 = -0.5 * (dt + ds) - bzK[k], v1 = 0.5 * (ds - dt) - bzK[k + 1], v2 = -dx - bzK[k + 2];
+          // dz̃ = W⁻¹(GΔy − b_z) and Δz = W⁻¹dz̃: the scaled step is what the complementarity row needs exactly.
+          const c = 5 * (3 * q + r), ib = nt[c + 1], n0 = nt[c + 2], n1 = nt[c + 3], n2 = nt[c + 4];
+          const tv = 2 * (n0 * v0 - n1 * v1 - n2 * v2);
+          const t0 = ib * (n0 * tv - v0), t1 = ib * (v1 - n1 * tv), t2 = ib * (v2 - n2 * tv);
+          dztK[k] = t0; dztK[k + 1] = t1; dztK[k + 2] = t2;
+          const tt = 2 * (n0 * t0 - n1 * t1 - n2 * t2);
+          dzK[k] = ib * (n0 * tt - t0); dzK[k + 1] = ib * (t1 - n1 * tt); dzK[k + 2] = ib * (t2 - n2 * tt);
+        }
+      }
     }
-    // Δy = H⁻¹(r1 − G_Cᵀ Δz_C) = u − Σ_j Δz_j·H⁻¹a_j, with the H⁻¹a_j kept from the factorisation.
-    const HA = this.HA;
-    for (let q = 0; q < p.P; q++) {
-      const b = 7 * q, m = p.dev[q], n = p.srv[q], ha = 35 * q;
-      const z10 = dzL[o.O_C10 + m];
-      let zx = dzL[o.O_C4 + m];
-      const jl = p.colOf[4 * n + 3];
-      if (jl >= 0) zx += rhsS[jl];
-      const j0 = p.colOf[4 * n], j1 = p.colOf[4 * n + 1], j2 = p.colOf[4 * n + 2];
-      const z0 = j0 >= 0 ? rhsS[j0] : 0, z1 = j1 >= 0 ? rhsS[j1] : 0, z2 = j2 >= 0 ? rhsS[j2] : 0;
-      for (let i = 0; i < 7; i++) dy[b + i] = u[b + i] - z10 * HA[ha + i] - zx * HA[ha + 7 + i] - z0 * HA[ha + 14 + i] - z1 * HA[ha + 21 + i] - z2 * HA[ha + 28 + i];
-    }
-    for (let m = 0; m < p.M; m++) dy[P7 + m] = (r1[P7 + m] + (p.ofDevice[m].length ? dzL[o.O_C10 + m] : 0)) / wL[o.O_SIG + m];
+    for (let m = 0; m < p.M; m++) dzL[o.O_SIG + m] = wL[o.O_SIG + m] * (-dy[P7 + m] - bzL[o.O_SIG + m]);
   }
 }
 
-/** In-place Cholesky of the 7×7 block at A[o..o+48] (lower triangle becomes L); pivots floored as in dense.ts. */
-function chol7(A: Float64Array, o: number): void {
-  let maxDiag = 0;
-  for (let i = 0; i < 7; i++) maxDiag = Math.max(maxDiag, Math.abs(A[o + 8 * i]));
-  const floor = 1e-300 + 1e-16 * maxDiag;
-  for (let j = 0; j < 7; j++) {
-    const rj = o + 7 * j;
-    let djj = A[rj + j];
-    for (let k = 0; k < j; k++) djj -= A[rj + k] * A[rj + k];
-    const ljj = Math.sqrt(Math.max(djj, floor));
-    A[rj + j] = ljj;
-    for (let i = j + 1; i < 7; i++) {
-      const ri = o + 7 * i;
-      let v = A[ri + j];
-      for (let k = 0; k < j; k++) v -= A[ri + k] * A[rj + k];
-      A[ri + j] = v / ljj;
+const FILL_BATCH = 4;
+
+/** S −= e·fᵀ over the upper triangle for one device reaching every column (its columns at offset c). */
+function fillFull(S: Float64Array, K: number, c: number, e1: Float64Array, e2: Float64Array, f1: Float64Array, f2: Float64Array): void {
+  for (let x = 0; x < K; x++) {
+    const row = x * K, v1 = e1[c + x], v2 = e2[c + x];
+    for (let y = x; y < K; y++) S[row + y] -= v1 * f1[c + y] + v2 * f2[c + y];
+  }
+}
+
+/** fillFull for FILL_BATCH = 4 devices at offsets 0, C, 2C, 3C, in that order, in one sweep over S. */
+function fillBatch(S: Float64Array, K: number, C: number, e1: Float64Array, e2: Float64Array, f1: Float64Array, f2: Float64Array): void {
+  const C2 = 2 * C, C3 = 3 * C;
+  for (let x = 0; x < K; x++) {
+    const row = x * K;
+    const a1 = e1[x], a2 = e2[x], b1 = e1[C + x], b2 = e2[C + x], c1 = e1[C2 + x], c2 = e2[C2 + x], d1 = e1[C3 + x], d2 = e2[C3 + x];
+    for (let y = x; y < K; y++) {
+      let v = S[row + y];
+      v -= a1 * f1[y] + a2 * f2[y];
+      v -= b1 * f1[C + y] + b2 * f2[C + y];
+      v -= c1 * f1[C2 + y] + c2 * f2[C2 + y];
+      v -= d1 * f1[C3 + y] + d2 * f2[C3 + y];
+      S[row + y] = v;
     }
-  }
-}
-
-/** Solves L·Lᵀ x = b for the 7×7 factor at L[o..], b at x[xo..xo+6] (overwritten). */
-function solve7(L: Float64Array, o: number, x: Float64Array, xo: number): void {
-  for (let i = 0; i < 7; i++) {
-    const ri = o + 7 * i;
-    let v = x[xo + i];
-    for (let k = 0; k < i; k++) v -= L[ri + k] * x[xo + k];
-    x[xo + i] = v / L[ri + i];
-  }
-  for (let i = 6; i >= 0; i--) {
-    let v = x[xo + i];
-    for (let k = i + 1; k < 7; k++) v -= L[o + 7 * k + i] * x[xo + k];
-    x[xo + i] = v / L[o + 7 * i + i];
-  }
-}
-
-/** Solves L·Lᵀ x = e_k into x[xo..xo+6]: the forward pass skips the rows above k (their x is 0), same arithmetic as solve7. */
-function solve7Unit(L: Float64Array, o: number, x: Float64Array, xo: number, k0: number): void {
-  for (let i = 0; i < k0; i++) x[xo + i] = 0;
-  x[xo + k0] = 1 / L[o + 8 * k0];
-  for (let i = k0 + 1; i < 7; i++) {
-    const ri = o + 7 * i;
-    let v = 0;
-    for (let k = k0; k < i; k++) v -= L[ri + k] * x[xo + k];
-    x[xo + i] = v / L[ri + i];
-  }
-  for (let i = 6; i >= 0; i--) {
-    let v = x[xo + i];
-    for (let k = i + 1; k < 7; k++) v -= L[o + 7 * k + i] * x[xo + k];
-    x[xo + i] = v / L[o + 7 * i + i];
   }
 }

@@ -3,7 +3,7 @@
  * dimension 3, K = {(u0, u1, u2) : u0 ≥ ‖(u1, u2)‖}, stored as 3 consecutive entries of a
  * Float64Array at an offset. Jordan product u∘v = (uᵀv, u0·v1 + v0·u1, u0·v2 + v0·u2), identity
  * e = (1, 0, 0), J = diag(1, −1, −1). Nesterov–Todd scaling as in CVXOPT's coneqp (Vandenberghe,
- * "The CVXOPT linear and quadratic cone program solvers", 2010, §4): W = β(2w̄w̄ᵀ − J) with
+ * "The CVXOPT linear and quadratic cone program solvers", 2010, §4): W = β(2vvᵀ − J) with
  * W·z = W⁻¹·s = λ, the scaled point.
  */
 
@@ -11,10 +11,12 @@
 export const socDet = (u: Float64Array, o: number): number => u[o] * u[o] - u[o + 1] * u[o + 1] - u[o + 2] * u[o + 2];
 
 /**
- * The NT scaling of (s, z) at offset o: writes W, W⁻¹ and W⁻² (3×3, row-major, at c9) and
- * λ = W·z (at o of lam).
+ * The NT scaling of (s, z) at offset o, stored compactly as 5 numbers at c5 of nt: β, 1/β and the
+ * point v, with W = β(2vvᵀ − J) and W⁻¹ = (2(Jv)(Jv)ᵀ − J)/β (vᵀJv = 1); writes λ = W·z (at o of
+ * lam). Compact because at the fleet size the 3×3 matrices W, W⁻¹ and W⁻² were 81 doubles a pair,
+ * and the sweeps that read them were bound by memory traffic; applying W from v costs a few flops.
  */
-export function socScaling(s: Float64Array, z: Float64Array, o: number, W: Float64Array, Wi: Float64Array, Winv2: Float64Array, c9: number, lam: Float64Array): void {
+export function socScaling(s: Float64Array, z: Float64Array, o: number, nt: Float64Array, c5: number, lam: Float64Array): void {
   const a = Math.sqrt(socDet(s, o)), b = Math.sqrt(socDet(z, o));
   const s0 = s[o] / a, s1 = s[o + 1] / a, s2 = s[o + 2] / a;
   const z0 = z[o] / b, z1 = z[o + 1] / b, z2 = z[o + 2] / b;
@@ -22,24 +24,25 @@ export function socScaling(s: Float64Array, z: Float64Array, o: number, W: Float
   // The normalised scaling point w̄ = (s̄ + Jz̄)/(2γ) (det 1), and its square root v, so W² = P(w̄)·β².
   const w0 = (s0 + z0) / (2 * g), w1 = (s1 - z1) / (2 * g), w2 = (s2 - z2) / (2 * g);
   const f = Math.sqrt(2 * (w0 + 1));
-  const v0 = (w0 + 1) / f, v1 = w1 / f, v2 = w2 / f;
-  const beta = Math.sqrt(a / b);
-  // W = β(2vvᵀ − J), W⁻¹ = (2(Jv)(Jv)ᵀ − J)/β (vᵀJv = 1), W⁻² = W⁻¹·W⁻¹.
-  W[c9] = beta * (2 * v0 * v0 - 1); W[c9 + 4] = beta * (2 * v1 * v1 + 1); W[c9 + 8] = beta * (2 * v2 * v2 + 1);
-  W[c9 + 1] = W[c9 + 3] = beta * 2 * v0 * v1;
-  W[c9 + 2] = W[c9 + 6] = beta * 2 * v0 * v2;
-  W[c9 + 5] = W[c9 + 7] = beta * 2 * v1 * v2;
-  const i00 = (2 * v0 * v0 - 1) / beta, i11 = (2 * v1 * v1 + 1) / beta, i22 = (2 * v2 * v2 + 1) / beta;
-  const i01 = -2 * v0 * v1 / beta, i02 = -2 * v0 * v2 / beta, i12 = 2 * v1 * v2 / beta;
-  Wi[c9] = i00; Wi[c9 + 4] = i11; Wi[c9 + 8] = i22;
-  Wi[c9 + 1] = Wi[c9 + 3] = i01; Wi[c9 + 2] = Wi[c9 + 6] = i02; Wi[c9 + 5] = Wi[c9 + 7] = i12;
-  Winv2[c9] = i00 * i00 + i01 * i01 + i02 * i02;
-  Winv2[c9 + 4] = i01 * i01 + i11 * i11 + i12 * i12;
-  Winv2[c9 + 8] = i02 * i02 + i12 * i12 + i22 * i22;
-  Winv2[c9 + 1] = Winv2[c9 + 3] = i00 * i01 + i01 * i11 + i02 * i12;
-  Winv2[c9 + 2] = Winv2[c9 + 6] = i00 * i02 + i01 * i12 + i02 * i22;
-  Winv2[c9 + 5] = Winv2[c9 + 7] = i01 * i02 + i11 * i12 + i12 * i22;
-  mul3(W, c9, z, o, lam, o);
+  nt[c5] = Math.sqrt(a / b); nt[c5 + 1] = Math.sqrt(b / a);
+  nt[c5 + 2] = (w0 + 1) / f; nt[c5 + 3] = w1 / f; nt[c5 + 4] = w2 / f;
+  wMul(nt, c5, z, o, lam, o);
+}
+
+/** y = W·x (3-vectors at offsets), W from socScaling's nt at c5. */
+export function wMul(nt: Float64Array, c5: number, x: Float64Array, xo: number, y: Float64Array, yo: number): void {
+  const be = nt[c5], v0 = nt[c5 + 2], v1 = nt[c5 + 3], v2 = nt[c5 + 4];
+  const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2];
+  const t = 2 * (v0 * x0 + v1 * x1 + v2 * x2);
+  y[yo] = be * (v0 * t - x0); y[yo + 1] = be * (v1 * t + x1); y[yo + 2] = be * (v2 * t + x2);
+}
+
+/** y = W⁻¹·x (3-vectors at offsets), W from socScaling's nt at c5. */
+export function wiMul(nt: Float64Array, c5: number, x: Float64Array, xo: number, y: Float64Array, yo: number): void {
+  const ib = nt[c5 + 1], v0 = nt[c5 + 2], v1 = nt[c5 + 3], v2 = nt[c5 + 4];
+  const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2];
+  const t = 2 * (v0 * x0 - v1 * x1 - v2 * x2);
+  y[yo] = ib * (v0 * t - x0); y[yo + 1] = ib * (x1 - v1 * t); y[yo + 2] = ib * (x2 - v2 * t);
 }
 
 /** out = u∘v (all at offset o). */
@@ -65,18 +68,13 @@ export function socMaxStep(u: Float64Array, d: Float64Array, o: number, cap: num
   const a = d[o] * d[o] - d[o + 1] * d[o + 1] - d[o + 2] * d[o + 2];
   const b = u[o] * d[o] - u[o + 1] * d[o + 1] - u[o + 2] * d[o + 2];
   const c = socDet(u, o);
+  // u + cap·d still inside (det and first entry positive): by convexity so is the whole segment,
+  // and the root (a square root and a division) is not needed. Most cones are in this case.
+  if (u[o] + cap * d[o] > 0 && (a * cap + 2 * b) * cap + c > 0) return cap;
   const disc = b * b - a * c;
   if (a < 0 || (b < 0 && disc >= 0)) {
     const alpha = c / (-b + Math.sqrt(Math.max(0, disc)));
     return Math.min(cap, alpha);
   }
   return cap;
-}
-
-/** y = M·x for a 3×3 row-major M at m9 and 3-vectors at offsets. */
-export function mul3(Mx: Float64Array, m9: number, x: Float64Array, xo: number, y: Float64Array, yo: number): void {
-  const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2];
-  y[yo] = Mx[m9] * x0 + Mx[m9 + 1] * x1 + Mx[m9 + 2] * x2;
-  y[yo + 1] = Mx[m9 + 3] * x0 + Mx[m9 + 4] * x1 + Mx[m9 + 5] * x2;
-  y[yo + 2] = Mx[m9 + 6] * x0 + Mx[m9 + 7] * x1 + Mx[m9 + 8] * x2;
 }
