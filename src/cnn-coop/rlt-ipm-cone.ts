@@ -1,7 +1,9 @@
 import { deadlinePenalty, type RltData } from './rlt-pairs.ts';
 import { hullSolution, type HullOptions } from './rlt-hull.ts';
 import { RLT_EPS, type RltSolution } from './rlt.ts';
-import { ConeKkt, coneProblem, offsets } from './rlt-ipm-kkt.ts';
+import { coneProblem, offsets } from './rlt-ipm-kkt.ts';
+import { shared, Sweeps } from './rlt-ipm-exec.ts';
+import { startHelper, threadDefaults, type ThreadOptions } from './rlt-ipm-team.ts';
 import { socDet, socDivide, socMaxStep, socProduct, socScaling, wiMul, wMul } from './rlt-ipm-soc.ts';
 import { hullDualBound, hullFeasibleValue, type HullMultipliers } from './rlt-hull-bound.ts';
 
@@ -63,11 +65,15 @@ const REFINE_SKIP = 1e-9;
 export interface ConeOptions extends HullOptions {
   maxIterations?: number;
   /** Called once per iteration (diagnostics, benches). */
+  /** Threads for the sweeps (rlt-ipm-team.ts). */
+  threads?: ThreadOptions;
   onIteration?: (info: { it: number; objective: number; gap: number; primalResidual: number; dualResidual: number; stepPrimal: number; stepDual: number }) => void;
 }
 
 export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution & { ipm: ConeStats; multipliers: HullMultipliers } {
   const eps = opts.eps ?? RLT_EPS;
+  // Started first, so the helper's start-up (~0.3 s under tsx) overlaps the set-up below.
+  if (d.pairs.length >= (opts.threads?.minPairs ?? threadDefaults.minPairs)) startHelper();
   const p = coneProblem(d, opts.maxTasks);
   const { P, M, K } = p;
   const o = offsets(p);
@@ -192,199 +198,206 @@ export function solveHullCone(d: RltData, opts: ConeOptions = {}): RltSolution &
     y[P7 + m] = sL[is];
   }
 
-  const kkt = new ConeKkt(p);
-  const ry = new Float64Array(NY), rzL = new Float64Array(L), rzK = new Float64Array(9 * P);
-  // rsL = s/z and wsL = √(s/z) per linear row, once per iteration (the directions and refinements read them).
-  const wL = new Float64Array(L), lamL = new Float64Array(L), rsL = new Float64Array(L), wsL = new Float64Array(L);
-  const nt = new Float64Array(15 * P), lamK = new Float64Array(9 * P);
-  const rhsY = new Float64Array(NY), bzL = new Float64Array(L), bzK = new Float64Array(9 * P);
-  const xiL = new Float64Array(L), xiK = new Float64Array(9 * P), rcK = new Float64Array(9 * P);
-  const dy = new Float64Array(NY), dzL = new Float64Array(L), dzK = new Float64Array(9 * P), dsL = new Float64Array(L), dsK = new Float64Array(9 * P), dztK = new Float64Array(9 * P);
-  const fY = new Float64Array(NY), fL = new Float64Array(L), fK = new Float64Array(9 * P), gY = new Float64Array(NY), gL = new Float64Array(L), gK = new Float64Array(9 * P), gtK = new Float64Array(9 * P);
-  const v3 = new Float64Array(3), v3b = new Float64Array(3);
-  const dsaL = new Float64Array(L), dzaL = new Float64Array(L), dsaK = new Float64Array(9 * P), dzaK = new Float64Array(9 * P);
-  let cpair = 1;
-  for (let q = 0; q < P; q++) for (let r = 0; r < 3; r++) cpair = Math.max(cpair, p.T[3 * q + r]);
-  cpair = Math.max(cpair, cmax);
-  let hmax = 1;
-  for (let i = 0; i < L; i++) hmax = Math.max(hmax, Math.abs(hL[i]));
+  const wL = shared(L), nt = shared(15 * P);
+  const rhsY = shared(NY), bzL = shared(L), bzK = shared(9 * P);
+  const dy = shared(NY), dzL = shared(L), dzK = shared(9 * P), dztK = shared(9 * P);
+  const fY = shared(NY), fL = shared(L), fK = shared(9 * P), gY = shared(NY), gL = shared(L), gK = shared(9 * P), gtK = shared(9 * P);
+  const kkt = new Sweeps(p, [wL, nt, rhsY, bzL, bzK, dy, dzL, dzK, dztK, fY, fL, fK, gY, gL, gK, gtK], opts.threads);
+  // The helper thread is released however the solve ends.
+  try {
+    const ry = new Float64Array(NY), rzL = new Float64Array(L), rzK = new Float64Array(9 * P);
+    // rsL = s/z and wsL = √(s/z) per linear row, once per iteration (the directions and refinements read them).
+    const lamL = new Float64Array(L), rsL = new Float64Array(L), wsL = new Float64Array(L);
+    const lamK = new Float64Array(9 * P);
+    const xiL = new Float64Array(L), xiK = new Float64Array(9 * P), rcK = new Float64Array(9 * P);
+    const dsL = new Float64Array(L), dsK = new Float64Array(9 * P);
+    const v3 = new Float64Array(3), v3b = new Float64Array(3);
+    const dsaL = new Float64Array(L), dzaL = new Float64Array(L), dsaK = new Float64Array(9 * P), dzaK = new Float64Array(9 * P);
+    let cpair = 1;
+    for (let q = 0; q < P; q++) for (let r = 0; r < 3; r++) cpair = Math.max(cpair, p.T[3 * q + r]);
+    cpair = Math.max(cpair, cmax);
+    let hmax = 1;
+    for (let i = 0; i < L; i++) hmax = Math.max(hmax, Math.abs(hL[i]));
 
-  /**
-   * One Newton direction for the complementarity right-hand side rc (scaled space): fills dy, dz,
-   * ds, and the scaled ds̃, dz̃ (in dsaL/dzaL, dsaK/dzaK when `keepScaled`).
-   */
-  const direction = (sigmaMu: number, rcK: Float64Array, keepScaled: boolean) => {
-    // The predictor's r_c is −λ∘λ, the corrector's −λ∘λ − ds̃ₐ∘dz̃ₐ + σμe (on a linear row, products of numbers).
-    for (let i = 0; i < L; i++) {
-      if (!actL[i]) { bzL[i] = 0; continue; }
-      xiL[i] = (keepScaled ? -lamL[i] * lamL[i] : -lamL[i] * lamL[i] - dsaL[i] * dzaL[i] + sigmaMu) / lamL[i];
-      bzL[i] = -rzL[i] - wsL[i] * xiL[i];
-    }
-    for (let k = 0; k < 3 * P; k++) {
-      const i = 3 * k;
-      if (!actK[k]) { bzK[i] = bzK[i + 1] = bzK[i + 2] = 0; continue; }
-      socDivide(lamK, rcK, i, xiK);
-      wMul(nt, 5 * k, xiK, i, v3, 0);
-      bzK[i] = -rzK[i] - v3[0]; bzK[i + 1] = -rzK[i + 1] - v3[1]; bzK[i + 2] = -rzK[i + 2] - v3[2];
-    }
-    kkt.solve(rhsY, bzL, bzK, dy, dzL, dzK, dztK);
-    // Iterative refinement of the full system in scaled form (Gᵀ W⁻¹ dz̃ = r_y, W⁻¹G Δy − dz̃ = W⁻¹b_z):
-    // the cones' W reach condition numbers near 1/μ, so a direct solve alone loses the primal rows.
-    // The predictor only sets the step and σ: unrefined far from the optimum, once nearer; the
-    // corrector (the step taken) fully. Measured: dropping the corrector's refinement far from the
-    // optimum costs up to 1.8× the iterations; the predictor's costs nothing while the gap is above
-    // 1e-3, but below it an unrefined predictor makes Mehrotra's σ ≈ 1 and the gap stalls.
-    for (let round = 0, rounds = keepScaled ? (lastRel < PREDICTOR_REFINED ? 1 : 0) : refine; round < rounds; round++) {
-      // The residuals, with their max-norm and the right-hand side's taken in the same sweeps.
-      let res = 0, scale = 0;
-      applyGt(dzL, dzK, fY);
-      for (let i = 0; i < NY; i++) { const f = rhsY[i] - fY[i]; fY[i] = f; res = Math.max(res, Math.abs(f)); scale = Math.max(scale, Math.abs(rhsY[i])); }
-      applyG(dy, fL, fK, true);
+    /**
+     * One Newton direction for the complementarity right-hand side rc (scaled space): fills dy, dz,
+     * ds, and the scaled ds̃, dz̃ (in dsaL/dzaL, dsaK/dzaK when `keepScaled`).
+     */
+    const direction = (sigmaMu: number, rcK: Float64Array, keepScaled: boolean) => {
+      // The predictor's r_c is −λ∘λ, the corrector's −λ∘λ − ds̃ₐ∘dz̃ₐ + σμe (on a linear row, products of numbers).
       for (let i = 0; i < L; i++) {
-        const f = actL[i] ? bzL[i] - fL[i] + rsL[i] * dzL[i] : 0;
-        fL[i] = f; res = Math.max(res, Math.abs(f)); scale = Math.max(scale, Math.abs(bzL[i]));
+        if (!actL[i]) { bzL[i] = 0; continue; }
+        xiL[i] = (keepScaled ? -lamL[i] * lamL[i] : -lamL[i] * lamL[i] - dsaL[i] * dzaL[i] + sigmaMu) / lamL[i];
+        bzL[i] = -rzL[i] - wsL[i] * xiL[i];
       }
       for (let k = 0; k < 3 * P; k++) {
         const i = 3 * k;
-        if (!actK[k]) { fK[i] = fK[i + 1] = fK[i + 2] = 0; continue; }
-        for (let j = 0; j < 3; j++) v3[j] = bzK[i + j] - fK[i + j];
-        wiMul(nt, 5 * k, v3, 0, v3b, 0);
-        for (let j = 0; j < 3; j++) v3b[j] += dztK[i + j];
-        wMul(nt, 5 * k, v3b, 0, fK, i);
-        res = Math.max(res, Math.abs(fK[i]), Math.abs(fK[i + 1]), Math.abs(fK[i + 2]));
+        if (!actK[k]) { bzK[i] = bzK[i + 1] = bzK[i + 2] = 0; continue; }
+        socDivide(lamK, rcK, i, xiK);
+        wMul(nt, 5 * k, xiK, i, v3, 0);
+        bzK[i] = -rzK[i] - v3[0]; bzK[i + 1] = -rzK[i + 1] - v3[1]; bzK[i + 2] = -rzK[i + 2] - v3[2];
       }
-      if (round === 0 && !keepScaled && res <= REFINE_SKIP * scale) break;
-      kkt.solve(fY, fL, fK, gY, gL, gK, gtK);
-      for (let i = 0; i < NY; i++) dy[i] += gY[i];
-      for (let i = 0; i < L; i++) dzL[i] += gL[i];
-      for (let i = 0; i < 9 * P; i++) { dzK[i] += gK[i]; dztK[i] += gtK[i]; }
-    }
-    // Δs: for a cone from its complementarity row in scaled space, ds̃ = ξ − dz̃, Δs = W·ds̃
-    // (CVXOPT's way: λ∘(ds̃ + dz̃) = r_c holds exactly where W is ill-conditioned); for a linear
-    // row from its primal row, G·Δy + Δs = −r_z, so the linear rows (C4, C9, C11–C13) stay
-    // feasible to rounding once reached.
-    applyG(dy, fL, fK, false);
-    for (let i = 0; i < L; i++) {
-      if (!actL[i]) { dsL[i] = dzL[i] = 0; continue; }
-      const w = wsL[i];
-      dsL[i] = -rzL[i] - fL[i];
-      if (keepScaled) { dzaL[i] = w * dzL[i]; dsaL[i] = dsL[i] / w; }
-    }
-    for (let k = 0; k < 3 * P; k++) {
-      const i = 3 * k;
-      if (!actK[k]) { dsK[i] = dsK[i + 1] = dsK[i + 2] = 0; continue; }
-      for (let j = 0; j < 3; j++) v3[j] = xiK[i + j] - dztK[i + j];
-      wMul(nt, 5 * k, v3, 0, dsK, i);
-      if (keepScaled) for (let j = 0; j < 3; j++) { dsaK[i + j] = v3[j]; dzaK[i + j] = dztK[i + j]; }
-    }
-  };
-  /** Largest steps keeping the slacks (primal) and the multipliers (dual) in their cones. */
-  const maxSteps = (): [number, number] => {
-    let ap = 1, ad = 1;
-    for (let i = 0; i < L; i++) {
-      if (!actL[i]) continue;
-      if (dsL[i] < 0) ap = Math.min(ap, -sL[i] / dsL[i]);
-      if (dzL[i] < 0) ad = Math.min(ad, -zL[i] / dzL[i]);
-    }
-    for (let k = 0; k < 3 * P; k++) {
-      if (!actK[k]) continue;
-      ap = socMaxStep(sK, dsK, 3 * k, ap);
-      ad = socMaxStep(zK, dzK, 3 * k, ad);
-    }
-    return [ap, ad];
-  };
-  const maxStep = (): number => Math.min(...maxSteps());
-  const gapAt = (a: number): number => {
-    let g = 0;
-    for (let i = 0; i < L; i++) if (actL[i]) g += (sL[i] + a * dsL[i]) * (zL[i] + a * dzL[i]);
-    for (let k = 0; k < 3 * P; k++) {
-      if (!actK[k]) continue;
-      const i = 3 * k;
-      g += (sK[i] + a * dsK[i]) * (zK[i] + a * dzK[i]) + (sK[i + 1] + a * dsK[i + 1]) * (zK[i + 1] + a * dzK[i + 1]) + (sK[i + 2] + a * dsK[i + 2]) * (zK[i + 2] + a * dzK[i + 2]);
-    }
-    return g;
-  };
+      kkt.solve(rhsY, bzL, bzK, dy, dzL, dzK, dztK);
+      // Iterative refinement of the full system in scaled form (Gᵀ W⁻¹ dz̃ = r_y, W⁻¹G Δy − dz̃ = W⁻¹b_z):
+      // the cones' W reach condition numbers near 1/μ, so a direct solve alone loses the primal rows.
+      // The predictor only sets the step and σ: unrefined far from the optimum, once nearer; the
+      // corrector (the step taken) fully. Measured: dropping the corrector's refinement far from the
+      // optimum costs up to 1.8× the iterations; the predictor's costs nothing while the gap is above
+      // 1e-3, but below it an unrefined predictor makes Mehrotra's σ ≈ 1 and the gap stalls.
+      for (let round = 0, rounds = keepScaled ? (lastRel < PREDICTOR_REFINED ? 1 : 0) : refine; round < rounds; round++) {
+        // The residuals, with their max-norm and the right-hand side's taken in the same sweeps.
+        let res = 0, scale = 0;
+        applyGt(dzL, dzK, fY);
+        for (let i = 0; i < NY; i++) { const f = rhsY[i] - fY[i]; fY[i] = f; res = Math.max(res, Math.abs(f)); scale = Math.max(scale, Math.abs(rhsY[i])); }
+        applyG(dy, fL, fK, true);
+        for (let i = 0; i < L; i++) {
+          const f = actL[i] ? bzL[i] - fL[i] + rsL[i] * dzL[i] : 0;
+          fL[i] = f; res = Math.max(res, Math.abs(f)); scale = Math.max(scale, Math.abs(bzL[i]));
+        }
+        for (let k = 0; k < 3 * P; k++) {
+          const i = 3 * k;
+          if (!actK[k]) { fK[i] = fK[i + 1] = fK[i + 2] = 0; continue; }
+          for (let j = 0; j < 3; j++) v3[j] = bzK[i + j] - fK[i + j];
+          wiMul(nt, 5 * k, v3, 0, v3b, 0);
+          for (let j = 0; j < 3; j++) v3b[j] += dztK[i + j];
+          wMul(nt, 5 * k, v3b, 0, fK, i);
+          res = Math.max(res, Math.abs(fK[i]), Math.abs(fK[i + 1]), Math.abs(fK[i + 2]));
+        }
+        if (round === 0 && !keepScaled && res <= REFINE_SKIP * scale) break;
+        kkt.solve(fY, fL, fK, gY, gL, gK, gtK);
+        for (let i = 0; i < NY; i++) dy[i] += gY[i];
+        for (let i = 0; i < L; i++) dzL[i] += gL[i];
+        for (let i = 0; i < 9 * P; i++) { dzK[i] += gK[i]; dztK[i] += gtK[i]; }
+      }
+      // Δs: for a cone from its complementarity row in scaled space, ds̃ = ξ − dz̃, Δs = W·ds̃
+      // (CVXOPT's way: λ∘(ds̃ + dz̃) = r_c holds exactly where W is ill-conditioned); for a linear
+      // row from its primal row, G·Δy + Δs = −r_z, so the linear rows (C4, C9, C11–C13) stay
+      // feasible to rounding once reached.
+      applyG(dy, fL, fK, false);
+      for (let i = 0; i < L; i++) {
+        if (!actL[i]) { dsL[i] = dzL[i] = 0; continue; }
+        const w = wsL[i];
+        dsL[i] = -rzL[i] - fL[i];
+        if (keepScaled) { dzaL[i] = w * dzL[i]; dsaL[i] = dsL[i] / w; }
+      }
+      for (let k = 0; k < 3 * P; k++) {
+        const i = 3 * k;
+        if (!actK[k]) { dsK[i] = dsK[i + 1] = dsK[i + 2] = 0; continue; }
+        for (let j = 0; j < 3; j++) v3[j] = xiK[i + j] - dztK[i + j];
+        wMul(nt, 5 * k, v3, 0, dsK, i);
+        if (keepScaled) for (let j = 0; j < 3; j++) { dsaK[i + j] = v3[j]; dzaK[i + j] = dztK[i + j]; }
+      }
+    };
+    /** Largest steps keeping the slacks (primal) and the multipliers (dual) in their cones. */
+    const maxSteps = (): [number, number] => {
+      let ap = 1, ad = 1;
+      for (let i = 0; i < L; i++) {
+        if (!actL[i]) continue;
+        if (dsL[i] < 0) ap = Math.min(ap, -sL[i] / dsL[i]);
+        if (dzL[i] < 0) ad = Math.min(ad, -zL[i] / dzL[i]);
+      }
+      for (let k = 0; k < 3 * P; k++) {
+        if (!actK[k]) continue;
+        ap = socMaxStep(sK, dsK, 3 * k, ap);
+        ad = socMaxStep(zK, dzK, 3 * k, ad);
+      }
+      return [ap, ad];
+    };
+    const maxStep = (): number => Math.min(...maxSteps());
+    const gapAt = (a: number): number => {
+      let g = 0;
+      for (let i = 0; i < L; i++) if (actL[i]) g += (sL[i] + a * dsL[i]) * (zL[i] + a * dzL[i]);
+      for (let k = 0; k < 3 * P; k++) {
+        if (!actK[k]) continue;
+        const i = 3 * k;
+        g += (sK[i] + a * dsK[i]) * (zK[i] + a * dzK[i]) + (sK[i + 1] + a * dsK[i + 1]) * (zK[i + 1] + a * dzK[i + 1]) + (sK[i + 2] + a * dsK[i + 2]) * (zK[i + 2] + a * dzK[i + 2]);
+      }
+      return g;
+    };
 
-  const maxIt = opts.maxIterations ?? 100;
-  let it = 0, gap = Infinity, pres = Infinity, dres = Infinity, stalled = 0, refine = REFINE_FAR, lastAp = 0, lastAd = 0, lastRel = Infinity;
-  // The best iterate (least gap among those whose linear rows hold to 1e-8): near the optimum the
-  // cones' scalings are ill-conditioned and the last steps can stall or leave the cone.
-  const best = { gap: Infinity, rel: Infinity, pres: Infinity, dres: Infinity, y: new Float64Array(NY), zL: new Float64Array(L) };
-  for (;;) {
-    // Residuals r_y = c + Gᵀz, r_z = G·y + s − h, with their norms, sᵀz and the objective in the same sweeps.
-    applyGt(zL, zK, ry);
-    let pobj = d.allLocalS;
-    dres = 0;
-    for (let i = 0; i < NY; i++) { ry[i] += cost[i]; rhsY[i] = -ry[i]; pobj += cost[i] * y[i]; }
-    for (let i = 0; i < P7; i++) dres = Math.max(dres, Math.abs(ry[i]) / cpair);
-    for (let m = 0; m < M; m++) dres = Math.max(dres, Math.abs(ry[P7 + m]) / rho);
-    applyG(y, rzL, rzK);
-    pres = 0; gap = 0;
-    for (let i = 0; i < L; i++) {
-      if (!actL[i]) { rzL[i] = 0; continue; }
-      rzL[i] = rzL[i] + sL[i] - hL[i]; pres = Math.max(pres, Math.abs(rzL[i]));
-      gap += sL[i] * zL[i];
+    const maxIt = opts.maxIterations ?? 100;
+    let it = 0, gap = Infinity, pres = Infinity, dres = Infinity, stalled = 0, refine = REFINE_FAR, lastAp = 0, lastAd = 0, lastRel = Infinity;
+    // The best iterate (least gap among those whose linear rows hold to 1e-8): near the optimum the
+    // cones' scalings are ill-conditioned and the last steps can stall or leave the cone.
+    const best = { gap: Infinity, rel: Infinity, pres: Infinity, dres: Infinity, y: new Float64Array(NY), zL: new Float64Array(L) };
+    for (;;) {
+      // Residuals r_y = c + Gᵀz, r_z = G·y + s − h, with their norms, sᵀz and the objective in the same sweeps.
+      applyGt(zL, zK, ry);
+      let pobj = d.allLocalS;
+      dres = 0;
+      for (let i = 0; i < NY; i++) { ry[i] += cost[i]; rhsY[i] = -ry[i]; pobj += cost[i] * y[i]; }
+      for (let i = 0; i < P7; i++) dres = Math.max(dres, Math.abs(ry[i]) / cpair);
+      for (let m = 0; m < M; m++) dres = Math.max(dres, Math.abs(ry[P7 + m]) / rho);
+      applyG(y, rzL, rzK);
+      pres = 0; gap = 0;
+      for (let i = 0; i < L; i++) {
+        if (!actL[i]) { rzL[i] = 0; continue; }
+        rzL[i] = rzL[i] + sL[i] - hL[i]; pres = Math.max(pres, Math.abs(rzL[i]));
+        gap += sL[i] * zL[i];
+      }
+      for (let k = 0; k < 3 * P; k++) {
+        const i = 3 * k;
+        if (!actK[k]) continue;
+        rzK[i] += sK[i] - hK[i]; rzK[i + 1] += sK[i + 1] - hK[i + 1]; rzK[i + 2] += sK[i + 2] - hK[i + 2];
+        gap += sK[i] * zK[i] + sK[i + 1] * zK[i + 1] + sK[i + 2] * zK[i + 2];
+      }
+      pres /= hmax;
+      if (!Number.isFinite(gap) || !Number.isFinite(pobj) || !Number.isFinite(dres)) break;
+      const rel = gap / (1 + Math.abs(pobj));
+      opts.onIteration?.({ it, objective: pobj, gap, primalResidual: pres, dualResidual: dres, stepPrimal: lastAp, stepDual: lastAd });
+      refine = rel > NEAR ? REFINE_FAR : REFINE_NEAR;
+      lastRel = rel;
+      if (pres <= 1e-8 && Math.max(rel, dres) < Math.max(best.rel, best.dres)) {
+        Object.assign(best, { gap, rel, pres, dres });
+        best.y.set(y); best.zL.set(zL);
+      }
+      if ((rel <= GAP_TOL && pres <= 1e-9 && dres <= DUAL_TOL) || it >= maxIt || stalled >= 2 || (stalled >= 1 && rel < NEAR)) break;
+      it++;
+      const mu = gap / nu;
+      for (let i = 0; i < L; i++) if (actL[i]) { wL[i] = zL[i] / sL[i]; lamL[i] = Math.sqrt(sL[i] * zL[i]); rsL[i] = sL[i] / zL[i]; wsL[i] = Math.sqrt(rsL[i]); } else wL[i] = 1;
+      // The cones' scalings, and the predictor's rc = −λ∘λ with them.
+      for (let k = 0; k < 3 * P; k++) if (actK[k]) { socScaling(sK, zK, 3 * k, nt, 5 * k, lamK); socProduct(lamK, lamK, 3 * k, rcK); for (let j = 0; j < 3; j++) rcK[3 * k + j] = -rcK[3 * k + j]; }
+      kkt.factor(wL, nt);
+      direction(0, rcK, true);
+      const aAff = maxStep();
+      const sigma = Math.min(1, Math.max(0, (gapAt(aAff) / gap) ** 3));
+      // Corrector: rc = −λ∘λ − ds̃ₐ∘dz̃ₐ + σμe, from the predictor's −λ∘λ still in rcK.
+      for (let k = 0; k < 3 * P; k++) {
+        if (!actK[k]) continue;
+        const i = 3 * k;
+        const a0 = dsaK[i], a1 = dsaK[i + 1], a2 = dsaK[i + 2], b0 = dzaK[i], b1 = dzaK[i + 1], b2 = dzaK[i + 2];
+        rcK[i] = rcK[i] - (a0 * b0 + a1 * b1 + a2 * b2);
+        rcK[i + 1] = rcK[i + 1] - (a0 * b1 + b0 * a1);
+        rcK[i + 2] = rcK[i + 2] - (a0 * b2 + b0 * a2);
+        rcK[i] += sigma * mu;
+      }
+      direction(sigma * mu, rcK, false);
+      // Separate primal and dual step lengths (as LP interior-point codes do): each side goes as far
+      // as its own cones allow.
+      const [ap0, ad0] = maxSteps();
+      const ap = Math.min(1, 0.99 * ap0), ad = Math.min(1, 0.99 * ad0);
+      const a = Math.min(ap, ad);
+      lastAp = ap; lastAd = ad;
+      // Stalled: a step cut to almost nothing. Near the optimum (the gap already within NEAR) one
+      // such step ends the run, since the scalings are then too ill-conditioned to recover.
+      stalled = a < 1e-3 || (a < 0.05 && gap / (1 + Math.abs(pobj)) < NEAR) ? stalled + 1 : 0;
+      for (let i = 0; i < NY; i++) y[i] += ap * dy[i];
+      for (let i = 0; i < L; i++) if (actL[i]) { sL[i] += ap * dsL[i]; zL[i] += ad * dzL[i]; }
+      for (let i = 0; i < 9 * P; i++) { sK[i] += ap * dsK[i]; zK[i] += ad * dzK[i]; }
     }
-    for (let k = 0; k < 3 * P; k++) {
-      const i = 3 * k;
-      if (!actK[k]) continue;
-      rzK[i] += sK[i] - hK[i]; rzK[i + 1] += sK[i + 1] - hK[i + 1]; rzK[i + 2] += sK[i + 2] - hK[i + 2];
-      gap += sK[i] * zK[i] + sK[i + 1] * zK[i + 1] + sK[i + 2] * zK[i + 2];
-    }
-    pres /= hmax;
-    if (!Number.isFinite(gap) || !Number.isFinite(pobj) || !Number.isFinite(dres)) break;
-    const rel = gap / (1 + Math.abs(pobj));
-    opts.onIteration?.({ it, objective: pobj, gap, primalResidual: pres, dualResidual: dres, stepPrimal: lastAp, stepDual: lastAd });
-    refine = rel > NEAR ? REFINE_FAR : REFINE_NEAR;
-    lastRel = rel;
-    if (pres <= 1e-8 && Math.max(rel, dres) < Math.max(best.rel, best.dres)) {
-      Object.assign(best, { gap, rel, pres, dres });
-      best.y.set(y); best.zL.set(zL);
-    }
-    if ((rel <= GAP_TOL && pres <= 1e-9 && dres <= DUAL_TOL) || it >= maxIt || stalled >= 2 || (stalled >= 1 && rel < NEAR)) break;
-    it++;
-    const mu = gap / nu;
-    for (let i = 0; i < L; i++) if (actL[i]) { wL[i] = zL[i] / sL[i]; lamL[i] = Math.sqrt(sL[i] * zL[i]); rsL[i] = sL[i] / zL[i]; wsL[i] = Math.sqrt(rsL[i]); } else wL[i] = 1;
-    // The cones' scalings, and the predictor's rc = −λ∘λ with them.
-    for (let k = 0; k < 3 * P; k++) if (actK[k]) { socScaling(sK, zK, 3 * k, nt, 5 * k, lamK); socProduct(lamK, lamK, 3 * k, rcK); for (let j = 0; j < 3; j++) rcK[3 * k + j] = -rcK[3 * k + j]; }
-    kkt.factor(wL, nt);
-    direction(0, rcK, true);
-    const aAff = maxStep();
-    const sigma = Math.min(1, Math.max(0, (gapAt(aAff) / gap) ** 3));
-    // Corrector: rc = −λ∘λ − ds̃ₐ∘dz̃ₐ + σμe, from the predictor's −λ∘λ still in rcK.
-    for (let k = 0; k < 3 * P; k++) {
-      if (!actK[k]) continue;
-      const i = 3 * k;
-      const a0 = dsaK[i], a1 = dsaK[i + 1], a2 = dsaK[i + 2], b0 = dzaK[i], b1 = dzaK[i + 1], b2 = dzaK[i + 2];
-      rcK[i] = rcK[i] - (a0 * b0 + a1 * b1 + a2 * b2);
-      rcK[i + 1] = rcK[i + 1] - (a0 * b1 + b0 * a1);
-      rcK[i + 2] = rcK[i + 2] - (a0 * b2 + b0 * a2);
-      rcK[i] += sigma * mu;
-    }
-    direction(sigma * mu, rcK, false);
-    // Separate primal and dual step lengths (as LP interior-point codes do): each side goes as far
-    // as its own cones allow.
-    const [ap0, ad0] = maxSteps();
-    const ap = Math.min(1, 0.99 * ap0), ad = Math.min(1, 0.99 * ad0);
-    const a = Math.min(ap, ad);
-    lastAp = ap; lastAd = ad;
-    // Stalled: a step cut to almost nothing. Near the optimum (the gap already within NEAR) one
-    // such step ends the run, since the scalings are then too ill-conditioned to recover.
-    stalled = a < 1e-3 || (a < 0.05 && gap / (1 + Math.abs(pobj)) < NEAR) ? stalled + 1 : 0;
-    for (let i = 0; i < NY; i++) y[i] += ap * dy[i];
-    for (let i = 0; i < L; i++) if (actL[i]) { sL[i] += ap * dsL[i]; zL[i] += ad * dzL[i]; }
-    for (let i = 0; i < 9 * P; i++) { sK[i] += ap * dsK[i]; zK[i] += ad * dzK[i]; }
+    if (best.gap < Infinity) { y.set(best.y); zL.set(best.zL); ({ gap, pres, dres } = best); }
+    const converged = best.rel <= 10 * GAP_TOL && best.dres <= 10 * DUAL_TOL;
+
+    const sol = hullSolution(d, eps, (q, k) => y[7 * q + k], (m) => y[P7 + m], it, 0);
+    const x = Float64Array.from({ length: P }, (_, q) => y[7 * q]);
+    const shares = Float64Array.from({ length: 3 * P }, (_, i) => y[7 * ((i / 3) | 0) + 1 + (i % 3)]);
+    const upper = hullFeasibleValue(d, eps, rho, x, shares, opts.maxTasks);
+    const muS = new Float64Array(3 * p.N), kappa = new Float64Array(p.N);
+    for (let j = 0; j < K; j++) { if (p.colA[j] < 3) muS[3 * p.colN[j] + p.colA[j]] = zL[o.O_S + j]; else kappa[p.colN[j]] = zL[o.O_S + j]; }
+    const multipliers: HullMultipliers = { pi: zL.slice(o.O_C4, o.O_C4 + M), eta: zL.slice(o.O_C10, o.O_C10 + M), mu: muS, kappa };
+    const lower = hullDualBound(d, eps, rho, multipliers, opts.maxTasks);
+    return { ...sol, multipliers, ipm: { iterations: it, gap, primalResidual: pres, dualResidual: dres, converged, lower, upper } };
+  } finally {
+    kkt.close();
   }
-  if (best.gap < Infinity) { y.set(best.y); zL.set(best.zL); ({ gap, pres, dres } = best); }
-  const converged = best.rel <= 10 * GAP_TOL && best.dres <= 10 * DUAL_TOL;
-
-  const sol = hullSolution(d, eps, (q, k) => y[7 * q + k], (m) => y[P7 + m], it, 0);
-  const x = Float64Array.from({ length: P }, (_, q) => y[7 * q]);
-  const shares = Float64Array.from({ length: 3 * P }, (_, i) => y[7 * ((i / 3) | 0) + 1 + (i % 3)]);
-  const upper = hullFeasibleValue(d, eps, rho, x, shares, opts.maxTasks);
-  const muS = new Float64Array(3 * p.N), kappa = new Float64Array(p.N);
-  for (let j = 0; j < K; j++) { if (p.colA[j] < 3) muS[3 * p.colN[j] + p.colA[j]] = zL[o.O_S + j]; else kappa[p.colN[j]] = zL[o.O_S + j]; }
-  const multipliers: HullMultipliers = { pi: zL.slice(o.O_C4, o.O_C4 + M), eta: zL.slice(o.O_C10, o.O_C10 + M), mu: muS, kappa };
-  const lower = hullDualBound(d, eps, rho, multipliers, opts.maxTasks);
-  return { ...sol, multipliers, ipm: { iterations: it, gap, primalResidual: pres, dualResidual: dres, converged, lower, upper } };
 }

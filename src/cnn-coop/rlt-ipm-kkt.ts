@@ -91,22 +91,37 @@ export const offsets = (p: ConeProblem) => {
 /** Packed offsets (rlt-ipm-block7.ts) of the entries (s_r, x) and (t_r, x) of a pair's block, r = 0..2. */
 const S_ROW0 = [1, 3, 6], T_ROW0 = [10, 15, 21];
 
+/** The arrays a ConeKkt shares with the helper thread (rlt-ipm-team.ts). */
+export interface KktBuffers {
+  H: Float64Array; HA: Float64Array; Sdd: Float64Array; Sinv: Float64Array; V1: Float64Array; V2: Float64Array;
+  blockS: Float64Array; S: Float64Array; r1: Float64Array; u: Float64Array; rhsD: Float64Array; rhsS: Float64Array;
+  /** Per chunk: the server blocks', S's fill-in and the coupling right-hand side's partial sums. */
+  blockSc: Float64Array; Sc: Float64Array; rhsSc: Float64Array;
+  /** Chunk c holds devices devLo[c] .. devLo[c + 1] − 1. */
+  devLo: Int32Array;
+}
+
+const f64 = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * Math.max(1, n)), 0, n);
+
+/**
+ * Devices split into `chunks` runs of about equal pair count (pairs are numbered device by device,
+ * so a run of devices is a run of pairs).
+ */
+export function deviceChunks(p: ConeProblem, chunks: number): Int32Array {
+  const lo = new Int32Array(chunks + 1);
+  let m = 0, seen = 0;
+  for (let c = 1; c < chunks; c++) {
+    while (m < p.M && seen + p.ofDevice[m].length <= (c * p.P) / chunks) seen += p.ofDevice[m++].length;
+    lo[c] = m;
+  }
+  lo[chunks] = p.M;
+  return lo;
+}
+
 export class ConeKkt {
-  private readonly H: Float64Array;
-  /** Per pair, H⁻¹ times C10's column, C4's (= the load row's) and each share row's: 5 × 7 at 35q. */
-  private readonly HA: Float64Array;
-  private readonly Sdd: Float64Array;
-  private readonly Sinv: Float64Array;
-  private readonly V1: Float64Array;
-  private readonly V2: Float64Array;
-  private readonly blockS: Float64Array;
-  private readonly S: Float64Array;
-  private readonly r1: Float64Array;
-  private readonly u: Float64Array;
-  private readonly rhsD: Float64Array;
-  private readonly rhsS: Float64Array;
+  readonly b: KktBuffers;
   private readonly o: ReturnType<typeof offsets>;
-  /** The fill-in's per-device columns, FILL_BATCH devices at stride 4N. */
+  /** The fill-in's per-device columns, FILL_BATCH devices at stride 4N (each thread its own). */
   private readonly ej: Int32Array;
   private readonly e1: Float64Array;
   private readonly e2: Float64Array;
@@ -115,31 +130,58 @@ export class ConeKkt {
   private wL!: Float64Array;
   private nt!: Float64Array;
 
-  constructor(private readonly p: ConeProblem) {
-    this.H = new Float64Array(28 * p.P);
-    this.HA = new Float64Array(35 * p.P);
-    this.Sdd = new Float64Array(3 * p.M);
-    this.Sinv = new Float64Array(3 * p.M);
-    this.V1 = new Float64Array(4 * p.P);
-    this.V2 = new Float64Array(4 * p.P);
-    this.blockS = new Float64Array(16 * p.N);
-    this.S = new Float64Array(p.K * p.K);
-    this.r1 = new Float64Array(p.M);
-    this.u = new Float64Array(7 * p.P + p.M);
-    this.rhsD = new Float64Array(2 * p.M);
-    this.rhsS = new Float64Array(p.K);
+  /** New buffers over SharedArrayBuffers for `chunks` chunks, or (in the helper thread) another thread's. */
+  constructor(private readonly p: ConeProblem, chunksOrBuffers: number | KktBuffers) {
+    const K = p.K, ch = typeof chunksOrBuffers === 'number' ? chunksOrBuffers : 0;
+    this.b = typeof chunksOrBuffers !== 'number' ? chunksOrBuffers : {
+      H: f64(28 * p.P), HA: f64(35 * p.P), Sdd: f64(3 * p.M), Sinv: f64(3 * p.M), V1: f64(4 * p.P), V2: f64(4 * p.P),
+      blockS: f64(16 * p.N), S: f64(K * K), r1: f64(p.M), u: f64(7 * p.P + p.M), rhsD: f64(2 * p.M), rhsS: f64(K),
+      blockSc: f64(ch * 16 * p.N), Sc: f64(ch * K * K), rhsSc: f64(ch * K), devLo: deviceChunks(p, ch),
+    };
     this.o = offsets(p);
     const nf = FILL_BATCH * 4 * p.N;
     this.ej = new Int32Array(nf);
     this.e1 = new Float64Array(nf); this.e2 = new Float64Array(nf); this.f1 = new Float64Array(nf); this.f2 = new Float64Array(nf);
   }
 
-  /** Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), nt per cone (rlt-ipm-soc.ts's socScaling, 5 at 5·(3q+r)). */
-  factor(wL: Float64Array, nt: Float64Array): void {
+  get chunks(): number { return this.b.devLo.length - 1; }
+
+  /**
+   * Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), nt per cone
+   * (rlt-ipm-soc.ts's socScaling, 5 at 5·(3q+r)). `run` executes factorChunk on every chunk.
+   */
+  factor(wL: Float64Array, nt: Float64Array, run: () => void): void {
     this.wL = wL; this.nt = nt;
-    const { p, H, Sdd, V1, V2, blockS, o, HA } = this;
-    Sdd.fill(0); blockS.fill(0);
-    for (let q = 0; q < p.P; q++) {
+    run();
+    const { p, o } = this, { blockS, blockSc, S, Sc } = this.b;
+    const K = p.K, NB = 16 * p.N, KK = K * K, ch = this.chunks;
+    for (let i = 0; i < NB; i++) { let v = 0; for (let c = 0; c < ch; c++) v += blockSc[c * NB + i]; blockS[i] = v; }
+    for (let j = 0; j < K; j++) {
+      const n = p.colN[j], a = p.colA[j];
+      for (let k = j; k < K; k++) {
+        let v = p.colN[k] === n ? blockS[16 * n + 4 * a + p.colA[k]] : 0;
+        if (k === j) v += 1 / wL[o.O_S + j];
+        for (let c = 0; c < ch; c++) v += Sc[c * KK + j * K + k];
+        S[j * K + k] = v;
+      }
+    }
+    for (let j = 0; j < K; j++) for (let k = j + 1; k < K; k++) S[k * K + j] = S[j * K + k];
+    choleskyInPlace(S, K);
+  }
+
+  /**
+   * Chunk c's share of a factorisation: its pairs' blocks H_q and H⁻¹ columns, its devices' 2×2
+   * Schur blocks, and partial sums of the server blocks and of S's fill-in.
+   */
+  factorChunk(chunk: number, wL: Float64Array, nt: Float64Array): void {
+    this.wL = wL; this.nt = nt;
+    const { p, o } = this, { H, Sdd, V1, V2, HA, Sinv, devLo } = this.b;
+    const m0 = devLo[chunk], m1 = devLo[chunk + 1];
+    const NB = 16 * p.N, K = p.K;
+    const blockS = this.b.blockSc.subarray(chunk * NB, (chunk + 1) * NB), S = this.b.Sc.subarray(chunk * K * K, (chunk + 1) * K * K);
+    Sdd.fill(0, 3 * m0, 3 * m1); blockS.fill(0); S.fill(0);
+    const [q0, q1] = pairRange(p, m0, m1);
+    for (let q = q0; q < q1; q++) {
       // H_q packed (rlt-ipm-block7.ts): every entry written once, the zeros included, no fill.
       const b = 28 * q, lo = p.lo[q], w1 = wL[4 * q + 1];
       let h00 = wL[4 * q];
@@ -200,21 +242,13 @@ export class ConeKkt {
         blockS[16 * n + 12 + a] += HA[hk];
       }
     }
-    const { Sinv, S } = this;
-    const K = p.K;
-    S.fill(0);
-    for (let j = 0; j < K; j++) {
-      const n = p.colN[j], a = p.colA[j];
-      for (let k = 0; k < K; k++) if (p.colN[k] === n) S[j * K + k] = blockS[16 * n + 4 * a + p.colA[k]];
-      S[j * K + j] += 1 / wL[o.O_S + j];
-    }
     // Each device subtracts its rank-2 term E_mᵀ·Sinv_m·E_m from S. Devices that reach every server
     // column (the fleet case) are applied FILL_BATCH at a time, each entry of S loaded and stored
-    // once per batch; the subtractions stay in device order, so S is the same to the bit.
+    // once per batch; the subtractions stay in device order (into the chunk's partial sum).
     const { ej, e1, e2, f1, f2 } = this;
     const C = 4 * p.N;
     let nb = 0;
-    for (let m = 0; m < p.M; m++) {
+    for (let m = m0; m < m1; m++) {
       const mine = p.ofDevice[m];
       if (mine.length === 0) { Sinv[3 * m] = 1; Sinv[3 * m + 1] = 0; Sinv[3 * m + 2] = 1; continue; }
       const a11 = Sdd[3 * m] + 1 / wL[o.O_C4 + m];
@@ -250,23 +284,35 @@ export class ConeKkt {
       nb = 0;
     }
     for (let k = 0; k < nb; k++) fillFull(S, K, k * C, e1, e2, f1, f2);
-    for (let j = 0; j < K; j++) for (let k = j + 1; k < K; k++) S[k * K + j] = S[j * K + k];
-    choleskyInPlace(S, K);
   }
 
   /**
    * Solves the KKT system at the last factorisation: ry over y (7P + M), bzL / bzK over the
    * linear / cone rows; writes dy, dzL, dzK and the cones' scaled dz̃ = W·Δz.
    * The local rows are folded into r1 and the reduced system [H G_Cᵀ; G_C −W_C²] is solved.
-   * Two sweeps over the pairs: the first builds r1 and u = H⁻¹r1 pair by pair and adds u into the
-   * coupling right-hand sides, the second forms Δy and the local rows' Δz (the pairs of a server
-   * are in increasing order, so the sums are the same, to the bit, as column by column).
+   * Two sweeps over the pairs (`run1`, `run2` execute solveChunk1 / solveChunk2 on every chunk)
+   * around the dense solve of the server columns.
    */
-  solve(ry: Float64Array, bzL: Float64Array, bzK: Float64Array, dy: Float64Array, dzL: Float64Array, dzK: Float64Array, dztK: Float64Array): void {
-    const { p, H, u, o, wL, nt, Sinv, V1, V2, rhsD, rhsS, S, r1 } = this;
+  solve(bzL: Float64Array, dzL: Float64Array, run1: () => void, run2: () => void): void {
+    const { p, o } = this, { rhsS, rhsSc, S } = this.b;
+    const K = p.K, ch = this.chunks;
+    run1();
+    for (let j = 0; j < K; j++) { let v = -bzL[o.O_S + j]; for (let c = 0; c < ch; c++) v += rhsSc[c * K + j]; rhsS[j] = v; }
+    choleskySolve(S, K, rhsS);
+    for (let j = 0; j < K; j++) dzL[o.O_S + j] = rhsS[j];
+    run2();
+  }
+
+  /**
+   * The first sweep, device by device: u = H⁻¹r1 pair by pair, the devices' coupling right-hand
+   * sides, and the chunk's partial sum of the server columns' (u added, devices eliminated).
+   */
+  solveChunk1(chunk: number, ry: Float64Array, bzL: Float64Array, bzK: Float64Array): void {
+    const { p, o, wL, nt } = this, { H, u, Sinv, V1, V2, rhsD, r1, devLo } = this.b;
     const P7 = 7 * p.P, K = p.K;
-    for (let j = 0; j < K; j++) rhsS[j] = -bzL[o.O_S + j];
-    for (let m = 0; m < p.M; m++) {
+    const rhsS = this.b.rhsSc.subarray(chunk * K, (chunk + 1) * K);
+    rhsS.fill(0);
+    for (let m = devLo[chunk]; m < devLo[chunk + 1]; m++) {
       const is = o.O_SIG + m;
       const rs = ry[P7 + m] - wL[is] * bzL[is];
       r1[m] = rs;
@@ -302,12 +348,8 @@ export class ConeKkt {
       }
       if (mine.length === 0) { d1 = 0; d2 = 0; }
       rhsD[2 * m] = d1; rhsD[2 * m + 1] = d2;
-    }
-    // Devices eliminated from the coupling right-hand side (after every pair's u, as column by column).
-    for (let m = 0; m < p.M; m++) {
-      const mine = p.ofDevice[m];
       if (mine.length === 0) continue;
-      const d1 = rhsD[2 * m], d2 = rhsD[2 * m + 1];
+      // The device eliminated from the coupling right-hand side.
       const p1 = Sinv[3 * m] * d1 + Sinv[3 * m + 1] * d2, p2 = Sinv[3 * m + 1] * d1 + Sinv[3 * m + 2] * d2;
       for (const q of mine) {
         const n = p.srv[q];
@@ -317,10 +359,13 @@ export class ConeKkt {
         }
       }
     }
-    choleskySolve(S, K, rhsS);
-    for (let j = 0; j < K; j++) dzL[o.O_S + j] = rhsS[j];
-    const HA = this.HA;
-    for (let m = 0; m < p.M; m++) {
+  }
+
+  /** The second sweep: Δy and the local rows' Δz from the coupling multipliers. */
+  solveChunk2(chunk: number, ry: Float64Array, bzL: Float64Array, bzK: Float64Array, dy: Float64Array, dzL: Float64Array, dzK: Float64Array, dztK: Float64Array): void {
+    const { p, o, wL, nt } = this, { u, Sinv, V1, V2, rhsD, rhsS, r1, HA, devLo } = this.b;
+    const P7 = 7 * p.P, m0 = devLo[chunk], m1 = devLo[chunk + 1];
+    for (let m = m0; m < m1; m++) {
       const mine = p.ofDevice[m];
       if (mine.length === 0) { dzL[o.O_C4 + m] = 0; dzL[o.O_C10 + m] = 0; dy[P7 + m] = r1[m] / wL[o.O_SIG + m]; continue; }
       let d1 = rhsD[2 * m], d2 = rhsD[2 * m + 1];
@@ -370,8 +415,15 @@ export class ConeKkt {
         }
       }
     }
-    for (let m = 0; m < p.M; m++) dzL[o.O_SIG + m] = wL[o.O_SIG + m] * (-dy[P7 + m] - bzL[o.O_SIG + m]);
+    for (let m = m0; m < m1; m++) dzL[o.O_SIG + m] = wL[o.O_SIG + m] * (-dy[P7 + m] - bzL[o.O_SIG + m]);
   }
+}
+
+/** The pairs [q0, q1) of devices m0 .. m1 − 1 (pairs are numbered device by device). */
+function pairRange(p: ConeProblem, m0: number, m1: number): [number, number] {
+  let q0 = -1, n = 0;
+  for (let m = m0; m < m1; m++) { const mine = p.ofDevice[m]; if (mine.length && q0 < 0) q0 = mine[0]; n += mine.length; }
+  return q0 < 0 ? [0, 0] : [q0, q0 + n];
 }
 
 const FILL_BATCH = 4;
