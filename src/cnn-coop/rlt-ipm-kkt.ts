@@ -362,7 +362,7 @@ export class ConeKkt {
   }
 
   /** The second sweep: Δy and the local rows' Δz from the coupling multipliers. */
-  solveChunk2(chunk: number, ry: Float64Array, bzL: Float64Array, bzK: Float64Array, dy: Float64Array, dzL: Float64Array, dzK: Float64Array, dztK: Float64Array): void {
+  solveChunk2(chunk: number, bzL: Float64Array, bzK: Float64Array, dy: Float64Array, dzL: Float64Array, dzK: Float64Array, dztK: Float64Array): void {
     const { p, o, wL, nt } = this, { u, Sinv, V1, V2, rhsD, rhsS, r1, HA, devLo } = this.b;
     const P7 = 7 * p.P, m0 = devLo[chunk], m1 = devLo[chunk + 1];
     for (let m = m0; m < m1; m++) {

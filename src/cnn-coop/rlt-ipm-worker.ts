@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { controlLayout as C } from './rlt-ipm-team.ts';
-import { makeExecute, type SweepState } from './rlt-ipm-exec.ts';
+import { ChunkKernels, type IpmState } from './rlt-ipm-chunk.ts';
 
 // The helper thread of rlt-ipm-team.ts: between solves it waits in its event loop for a solve's
 // state; during one it runs chunk 1 of each command and reports on the control words.
@@ -8,11 +8,11 @@ const sab = workerData.sab as SharedArrayBuffer;
 const ctl = new Int32Array(sab, 0, C.INTS), ints = new Int32Array(sab, 4 * C.INTS, C.N_INTS);
 const nums = new Float64Array(sab, 4 * (C.INTS + C.N_INTS), C.N_NUMS);
 
-parentPort!.on('message', ({ gen, state }: { gen: number; state: SweepState }) => {
+parentPort!.on('message', ({ gen, state }: { gen: number; state: IpmState }) => {
   if (Atomics.load(ctl, C.WANT) !== gen) return;
-  let exec;
+  let kernels: ChunkKernels;
   try {
-    exec = makeExecute(state);
+    kernels = new ChunkKernels(state);
   } catch {
     Atomics.store(ctl, C.FAILED, 1);
     return;
@@ -29,7 +29,7 @@ parentPort!.on('message', ({ gen, state }: { gen: number; state: SweepState }) =
     const cmd = Atomics.load(ctl, C.CMD);
     if (cmd === C.DETACH) break;
     try {
-      exec(cmd, 1, ints, nums);
+      kernels.exec(cmd, 1, ints, nums);
     } catch {
       Atomics.store(ctl, C.FAILED, 1);
     }
