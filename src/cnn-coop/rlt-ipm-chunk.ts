@@ -44,6 +44,7 @@ export class ChunkKernels {
 
   constructor(private readonly st: IpmState, kkt?: ConeKkt) {
     this.kkt = kkt ?? new ConeKkt(st.p, st.kkt);
+    this.kkt.bind(st.a.wL, st.a.nt);
     this.o = offsets(st.p);
   }
 

@@ -147,6 +147,12 @@ export class ConeKkt {
   get chunks(): number { return this.b.devLo.length - 1; }
 
   /**
+   * The scaling arrays the solves read (wL, nt as in `factor`): the helper thread binds them at
+   * the start, since it may join a solve after the factorisation it would otherwise learn them from.
+   */
+  bind(wL: Float64Array, nt: Float64Array): void { this.wL = wL; this.nt = nt; }
+
+  /**
    * Factors at the scaling: wL = z/s per linear row (W⁻² of the orthant), nt per cone
    * (rlt-ipm-soc.ts's socScaling, 5 at 5·(3q+r)). `run` executes factorChunk on every chunk.
    */

@@ -2,6 +2,13 @@ import { ConeKkt, offsets, type ConeProblem } from './rlt-ipm-kkt.ts';
 import { bzRow, ChunkKernels, CMD, dsRow, R, RED, type IpmArrays, type IpmState } from './rlt-ipm-chunk.ts';
 import { Team, threadDefaults, type ThreadOptions } from './rlt-ipm-team.ts';
 
+/**
+ * Chunks when threaded: enough that the thread which finishes first takes over the other's share
+ * of a slow spell (one chunk of a fleet-size sweep is ~2 ms), few enough that the per-chunk
+ * partial sums (a K×K fill-in each) stay small.
+ */
+const CHUNKS = 16;
+
 /** A Float64Array over a SharedArrayBuffer (the helper thread sees the same memory). */
 export const shared = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * Math.max(1, n)), 0, n);
 
@@ -40,8 +47,12 @@ export class IpmSweeps {
     this.team = new Team(this.chunks, (cmd, c, ints, nums) => kernels.exec(cmd, c, ints, nums), state, opts);
   }
 
+  /**
+   * Chunks of a solve: one below the threads' size, else CHUNKS, whether or not the helper comes
+   * (so the partial sums, and the result, do not depend on it).
+   */
   static chunksFor(p: ConeProblem, opts: ThreadOptions = {}): number {
-    return p.P >= (opts.minPairs ?? threadDefaults.minPairs) ? 2 : 1;
+    return p.P >= (opts.minPairs ?? threadDefaults.minPairs) ? Math.min(CHUNKS, p.M) : 1;
   }
 
   close(): void { this.team.close(); }

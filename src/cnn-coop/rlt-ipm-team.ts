@@ -31,14 +31,16 @@ export const threadDefaults: Required<ThreadOptions> = { minPairs: 20_000, waitF
 /** The chunks' code, the same module in both threads: runs command `cmd` on chunk `c`. */
 export type Execute = (cmd: number, c: number, ints: Int32Array, nums: Float64Array) => void;
 
-// Control words.
-const SEQ = 0, DONE = 1, READY = 2, CMD = 3, FAILED = 4, WANT = 5, DETACH = -1;
-const INTS = 8, N_INTS = 24, N_NUMS = 8;
+// Control words: command sequence number and the last one done, the solve the helper is attached
+// to and the one wanted, the command, the next chunk to take and the chunk count, the helper's
+// current chunk (1-based in FAILED when it threw), chunks it ran since last read.
+const SEQ = 0, DONE = 1, READY = 2, CMD = 3, FAILED = 4, WANT = 5, NEXT = 6, NCH = 7, CUR = 8, HCOUNT = 9, DETACH = -1;
+const INTS = 12, N_INTS = 24, N_NUMS = 8;
 
 interface Helper { worker: Worker; ctl: Int32Array; ints: Int32Array; nums: Float64Array; gen: number; failed: boolean }
 let helper: Helper | null = null;
-/** Commands run by the helper since the process started (tests check that it took part). */
-export let helperCommands = 0;
+/** Chunks run by the helper since the process started (tests check that it took part). */
+export let helperChunks = 0;
 
 const threadsWanted = (): boolean => process.env.MEC_THREADS !== '1' && availableParallelism() >= 2
   // The helper loads the TypeScript sources through tsx; the library bundle has no entry for it.
@@ -109,6 +111,10 @@ export class Team {
     return this;
   }
 
+  /**
+   * Runs `cmd` on every chunk. Both threads take chunks from a shared counter until none is left,
+   * so a thread slowed down by other load (2 shared cores) or by a cold start does less of them.
+   */
   run(cmd: number): void {
     const h = this.helperReady();
     if (!h) {
@@ -116,23 +122,26 @@ export class Team {
       return;
     }
     h.ints.set(this.ints); h.nums.set(this.nums);
+    Atomics.store(h.ctl, NEXT, 0);
+    Atomics.store(h.ctl, NCH, this.chunks);
     Atomics.store(h.ctl, CMD, cmd);
     const seq = Atomics.add(h.ctl, SEQ, 1) + 1;
     Atomics.notify(h.ctl, SEQ);
-    this.exec(cmd, 0, this.ints, this.nums);
-    // A helper that stops answering (killed from outside) is given up after a minute; its chunk
-    // is then run here (the chunks' commands are idempotent: each overwrites its own outputs).
+    for (let c = Atomics.add(h.ctl, NEXT, 1); c < this.chunks; c = Atomics.add(h.ctl, NEXT, 1)) this.exec(cmd, c, this.ints, this.nums);
+    // A helper that stops answering (killed from outside) is given up after a minute.
     for (let waited = 0; Atomics.load(h.ctl, DONE) !== seq; waited++) {
-      if (waited > 60) { Atomics.store(h.ctl, FAILED, 1); break; }
+      if (waited > 60) { Atomics.store(h.ctl, FAILED, Atomics.load(h.ctl, CUR) + 1); break; }
       Atomics.wait(h.ctl, DONE, Atomics.load(h.ctl, DONE), 1000);
     }
-    if (Atomics.load(h.ctl, FAILED)) {
+    helperChunks += Atomics.exchange(h.ctl, HCOUNT, 0);
+    const failed = Atomics.load(h.ctl, FAILED);
+    if (failed) {
+      // Its chunk is run here. Every command but the step's and the refinement's updates rewrites
+      // its outputs; those two only fail half done if memory runs out, which ends the solve anyway.
       h.failed = true; if (helper === h) helper = null;
       this.h = null;
-      this.exec(cmd, 1, this.ints, this.nums);
-      return;
+      this.exec(cmd, failed - 1, this.ints, this.nums);
     }
-    helperCommands++;
   }
 
   private helperReady(): Helper | null {
@@ -158,4 +167,4 @@ export class Team {
   }
 }
 
-export const controlLayout = { SEQ, DONE, READY, CMD, FAILED, WANT, DETACH, INTS, N_INTS, N_NUMS };
+export const controlLayout = { SEQ, DONE, READY, CMD, FAILED, WANT, NEXT, NCH, CUR, HCOUNT, DETACH, INTS, N_INTS, N_NUMS };

@@ -28,10 +28,17 @@ parentPort!.on('message', ({ gen, state }: { gen: number; state: IpmState }) => 
     seen = s;
     const cmd = Atomics.load(ctl, C.CMD);
     if (cmd === C.DETACH) break;
-    try {
-      kernels.exec(cmd, 1, ints, nums);
-    } catch {
-      Atomics.store(ctl, C.FAILED, 1);
+    // Chunks from the shared counter until none is left (the main thread takes them too).
+    const n = Atomics.load(ctl, C.NCH);
+    for (let c = Atomics.add(ctl, C.NEXT, 1); c < n; c = Atomics.add(ctl, C.NEXT, 1)) {
+      Atomics.store(ctl, C.CUR, c);
+      try {
+        kernels.exec(cmd, c, ints, nums);
+      } catch {
+        Atomics.store(ctl, C.FAILED, c + 1);
+        break;
+      }
+      Atomics.add(ctl, C.HCOUNT, 1);
     }
     Atomics.store(ctl, C.DONE, s);
     Atomics.notify(ctl, C.DONE);

@@ -5,6 +5,7 @@ import { layerSearch } from '../layer-search.ts';
 import { RLT_EPS, roundRule28, solveRlt, type RltSolution } from '../rlt.ts';
 import { solveHull, type HullMethod, type HullRun } from '../rlt-hull-solve.ts';
 import { buildResult, type Placement, type SharePolicy } from '../plan.ts';
+import { startHelper, threadDefaults } from '../rlt-ipm-team.ts';
 
 /**
  * PA, the paper's three-stage algorithm (Algorithm 3): layer search (21) with whole resources,
@@ -38,6 +39,9 @@ export interface PaStages {
 }
 
 export function runPaStages(s: Scenario, pre: Precomputed, variant: PaVariant): PaStages {
+  // A relaxation big enough for the interior-point method's two threads (M·N bounds its pairs):
+  // the helper thread starts now, so that its start-up (~0.3 s) overlaps the layer search.
+  if (s.devices.length * s.servers.length >= threadDefaults.minPairs && variant.relaxation !== 'spec' && variant.method !== 'highs') startHelper();
   const splits = layerSearch(s, pre, variant.splitsOf ? (n) => variant.splitsOf!(pre, n) : undefined);
   // With no device there is nothing to relax, and HiGHS refuses a model without columns.
   const relaxation: RltSolution = s.devices.length === 0
